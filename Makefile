@@ -1,0 +1,53 @@
+# Every target bootstraps what it needs from nothing but python3: uv (pinned) into .tools/,
+# then the locked environment (uv.lock) into .venv/, then dbt's manifest.
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+UV := .tools/bin/uv
+VENV_STAMP := .venv/.synced-$(shell cat uv.lock pyproject.toml | cksum | cut -d' ' -f1)
+MANIFEST := dbt_project/target/manifest.json
+DBT_SOURCES := $(shell find dbt_project -type f \( -name '*.sql' -o -name '*.yml' \) -not -path '*/target/*' 2>/dev/null)
+DAYS ?= 30
+PORT ?= 3000
+
+export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+
+.PHONY: install manifest test test-fast simulate backfill dev bench clean
+
+install: $(VENV_STAMP)
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV_STAMP): $(UV) pyproject.toml uv.lock
+	$(UV) sync --locked --python $(PYTHON)
+	rm -f .venv/.synced-*
+	touch $@
+
+manifest: $(MANIFEST)
+
+# The manifest is built here, never committed: Dagster reads it at import time.
+$(MANIFEST): $(VENV_STAMP) $(DBT_SOURCES)
+	cd dbt_project && ../.venv/bin/dbt parse --quiet
+	touch $@
+
+test: install manifest
+	.venv/bin/pytest
+
+test-fast: install
+	.venv/bin/pytest -m "not slow"
+
+simulate: install manifest
+	.venv/bin/genai-pipeline simulate --days $(DAYS)
+
+backfill: install manifest
+	.venv/bin/genai-pipeline backfill --all
+
+dev: install manifest
+	.venv/bin/genai-pipeline dev --port $(PORT)
+
+bench: install manifest
+	.venv/bin/genai-pipeline bench
+
+clean:
+	rm -rf .venv .tools dbt_project/target dbt_project/logs .pytest_cache

@@ -1,0 +1,66 @@
+"""Resources: the DuckDB warehouse and the dbt CLI, configured from env vars."""
+
+from __future__ import annotations
+
+import re
+import time
+from contextlib import contextmanager
+from typing import Iterator
+
+import duckdb
+from dagster import Failure
+from dagster_duckdb import DuckDBResource
+from pydantic import Field
+
+from genai_pipeline.paths import ensure_writable_warehouse, warehouse_path
+
+
+class WarehouseLockedError(Failure):
+    """Another process holds DuckDB's single-writer lock on the warehouse file."""
+
+
+class WarehouseResource(DuckDBResource):
+    """DuckDBResource that always closes its connection and fails clearly on a held lock.
+
+    DuckDB lets one process write a file; a shell or notebook left open on it blocks every
+    run. The stock resource retries for ~100 s and then raises a raw IOException, and it
+    leaks the connection when the body raises.
+    """
+
+    lock_timeout_seconds: float = Field(default=60.0, description="How long to wait for a held file lock.")
+
+    @contextmanager
+    def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        path = ensure_writable_warehouse(warehouse_path({"GENAI_DUCKDB_PATH": self.database}))
+        conn = connect_with_lock_retry(str(path), self.lock_timeout_seconds)
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+
+def connect_with_lock_retry(path: str, timeout_seconds: float, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + timeout_seconds
+    delay = 0.1
+    while True:
+        try:
+            return duckdb.connect(path, read_only=read_only, config={"custom_user_agent": "genai-pipeline"})
+        except duckdb.IOException as error:
+            if "lock" not in str(error).lower() or time.monotonic() >= deadline:
+                raise _lock_failure(path, error, timeout_seconds) from error
+            time.sleep(delay)
+            delay = min(delay * 2, 2.0)
+
+
+def _lock_failure(path: str, error: Exception, waited: float) -> Exception:
+    text = str(error)
+    if "lock" not in text.lower():
+        return error
+    pid = re.search(r"PID (\d+)", text)
+    holder = f"process {pid.group(1)}" if pid else "another process"
+    return WarehouseLockedError(
+        description=(
+            f"warehouse {path} is locked by {holder} (waited {waited:.0f}s); "
+            f"close that DuckDB session (e.g. `kill {pid.group(1) if pid else '<pid>'}`) and re-run"
+        )
+    )
