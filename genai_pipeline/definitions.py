@@ -1,12 +1,27 @@
 """The code location: one Definitions object for `dagster dev` and the CLI."""
 
+import os
+
 from dagster import Definitions
 
+from genai_pipeline.assets.dbt import dbt_models
 from genai_pipeline.assets.raw import raw_activity
+from genai_pipeline.jobs import daily_job, models_only_job, raw_only_job
+from genai_pipeline.dbt_resource import make_dbt_resource
 from genai_pipeline.paths import warehouse_path
 from genai_pipeline.resources import WarehouseResource
+from genai_pipeline.schedules import daily_schedule
+
+# dbt runs as a subprocess that reads GENAI_DUCKDB_PATH from its profile: make it the same
+# absolute path the Dagster resource opens, whatever the cwd.
+os.environ["GENAI_DUCKDB_PATH"] = str(warehouse_path())
 
 defs = Definitions(
-    assets=[raw_activity],
-    resources={"warehouse": WarehouseResource(database=str(warehouse_path()))},
+    assets=[raw_activity, dbt_models],
+    jobs=[daily_job, raw_only_job, models_only_job],
+    schedules=[daily_schedule],
+    resources={
+        "warehouse": WarehouseResource(database=os.environ["GENAI_DUCKDB_PATH"]),
+        "dbt": make_dbt_resource(),
+    },
 )

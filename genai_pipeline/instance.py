@@ -1,0 +1,31 @@
+"""The persistent Dagster home shared by `dagster dev`, the daemon and the CLI."""
+
+import os
+from pathlib import Path
+
+from genai_pipeline.paths import DEFAULT_DAGSTER_HOME
+
+# DuckDB takes one writer process at a time: every asset that writes the warehouse is in
+# pool "duckdb", limited to one slot, and the run queue starts one run at a time, so a
+# backfill, the schedule and the CLI wait for each other instead of failing on the lock.
+DAGSTER_YAML = """\
+# Written by genai-pipeline on first use; edit freely, it is not overwritten.
+concurrency:
+  pools:
+    default_limit: 1
+  runs:
+    max_concurrent_runs: 1
+telemetry:
+  enabled: false
+"""
+
+
+def dagster_home() -> Path:
+    """DAGSTER_HOME (created if missing) with the project's dagster.yaml; sets the env var."""
+    home = Path(os.environ.get("DAGSTER_HOME") or DEFAULT_DAGSTER_HOME).expanduser().resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text(DAGSTER_YAML)
+    os.environ["DAGSTER_HOME"] = str(home)
+    return home
