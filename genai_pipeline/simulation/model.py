@@ -18,6 +18,8 @@ from genai_pipeline.simulation.schema import (
     ACQUISITION_CHANNELS,
     COUNTRIES,
     DEVICES,
+    FEEDBACK_VALUES,
+    GENERATION_STATUSES,
     MODELS,
     RAW_TABLES,
 )
@@ -37,7 +39,6 @@ VIDEO_MODELS = np.flatnonzero(MODEL_MEDIA == "video")
 MODEL_COST = np.array([0.004, 0.006, 0.012, 0.09, 0.14])
 MODEL_LATENCY_MS = np.array([1_800, 2_600, 5_500, 42_000, 65_000])
 MODEL_TIMEOUT_MS = np.array([30_000, 30_000, 30_000, 180_000, 180_000])
-FAILURE_STATUSES = np.array(["failed", "timeout", "moderated"], dtype=object)
 FAILURE_MIX = [0.55, 0.30, 0.15]
 # Share of a success's cost a failure still burns: compute ran, nothing was delivered.
 FAILURE_COST_SHARE = np.array([0.25, 0.5, 0.0])
@@ -116,7 +117,7 @@ def generate_day(settings: SimulationSettings, day: dt.date) -> dict[str, pd.Dat
     latency = MODEL_LATENCY_MS[gen_model] * rng.lognormal(0.0, 0.35, n_rows)
     timed_out = ~success & (failure_kind == 1)
     latency = np.where(timed_out, MODEL_TIMEOUT_MS[gen_model], np.minimum(latency, MODEL_TIMEOUT_MS[gen_model] - 1))
-    status = np.where(success, "success", FAILURE_STATUSES[failure_kind])
+    status_code = np.where(success, 0, failure_kind + 1)
     unit_cost = MODEL_COST[gen_model] * rng.uniform(0.8, 1.2, n_rows)
     cost = np.round(np.where(success, unit_cost, unit_cost * FAILURE_COST_SHARE[failure_kind]), 6)
     user_of_gen = active[session_user[gen_session]]
@@ -127,65 +128,74 @@ def generate_day(settings: SimulationSettings, day: dt.date) -> dict[str, pd.Dat
     u = rng.random((2, n_rows))
     downloaded = success & (u[0] < download_rate)
     thumbs_down_rate = np.where(success, THUMBS_DOWN_RATE_SUCCESS, THUMBS_DOWN_RATE_FAILURE)
-    feedback = np.full(n_rows, None, dtype=object)
-    feedback[success & (u[1] < THUMBS_UP_RATE)] = "thumbs_up"
-    feedback[(u[1] >= 1 - thumbs_down_rate)] = "thumbs_down"
+    feedback_code = np.full(n_rows, -1, dtype=np.int8)  # -1 is a missing value (no feedback)
+    feedback_code[success & (u[1] < THUMBS_UP_RATE)] = 0
+    feedback_code[u[1] >= 1 - thumbs_down_rate] = 1
 
     # --- ids: epoch day * 1e9 + position within the day
     id_base = pop.epoch_day(day) * pop.ID_DAY_FACTOR
     session_id = id_base + np.arange(len(session_user), dtype=np.int64)
     prompt_id = id_base + np.arange(n_prompts, dtype=np.int64)
     session_user_id = users.user_id[active][session_user]
-    partition = np.full(1, np.datetime64(day.isoformat(), "D"))
 
-    frames = {
-        "users": pd.DataFrame(
+    def frame(table: str, columns: dict) -> pd.DataFrame:
+        columns["partition_date"] = np.full(len(next(iter(columns.values()))), np.datetime64(day.isoformat(), "s"))
+        return pd.DataFrame({name: columns[name] for name in RAW_TABLES[table]}, copy=False)
+
+    return {
+        "users": frame(
+            "users",
             {
                 "user_id": today.user_id,
                 "signup_at": at((today.signup_second * 1000).astype(np.int64)),
-                "user_tier": pop.TIERS[today.tier],
-                "country": np.array(COUNTRIES, dtype=object)[today.country],
-                "acquisition_channel": np.array(ACQUISITION_CHANNELS, dtype=object)[today.channel],
-            }
+                "user_tier": _labels(today.tier, pop.TIERS),
+                "country": _labels(today.country, COUNTRIES),
+                "acquisition_channel": _labels(today.channel, ACQUISITION_CHANNELS),
+            },
         ),
-        "sessions": pd.DataFrame(
+        "sessions": frame(
+            "sessions",
             {
                 "session_id": session_id,
                 "user_id": session_user_id,
                 "session_start": at(session_start_ms),
                 "session_end": at(session_end_ms),
-                "device": np.array(DEVICES, dtype=object)[rng.choice(4, len(session_user), p=[0.5, 0.2, 0.2, 0.1])],
-            }
+                "device": _labels(rng.choice(4, len(session_user), p=[0.5, 0.2, 0.2, 0.1]), DEVICES),
+            },
         ),
-        "prompts": pd.DataFrame(
+        "prompts": frame(
+            "prompts",
             {
                 "prompt_id": prompt_id,
                 "session_id": session_id[gen_session[prompt_rows]],
                 "user_id": users.user_id[user_of_gen[prompt_rows]],
-                "prompt_text": PROMPT_TEXTS[text],
+                "prompt_text": _labels(text, PROMPT_TEXTS),
                 "created_at": at(created_ms[prompt_rows]),
-            }
+            },
         ),
-        "generations": pd.DataFrame(
+        "generations": frame(
+            "generations",
             {
                 "generation_id": id_base + np.arange(n_rows, dtype=np.int64),
                 "prompt_id": prompt_id[prompt_index],
                 "session_id": session_id[gen_session],
                 "user_id": users.user_id[user_of_gen],
                 "attempt_number": attempt.astype(np.int32),
-                "model_name": MODEL_NAMES[gen_model],
-                "media_type": MODEL_MEDIA[gen_model],
-                "status": status.astype(object),
+                "model_name": _labels(gen_model, MODEL_NAMES),
+                "media_type": _labels(np.where(gen_video, 1, 0), ("image", "video")),
+                "status": _labels(status_code, GENERATION_STATUSES),
                 "cost_usd": cost,
                 "revenue_usd": revenue,
                 "latency_ms": np.rint(latency).astype(np.int32),
                 "downloaded": downloaded,
-                "feedback": feedback,
+                "feedback": _labels(feedback_code, FEEDBACK_VALUES),
                 "created_at": at(created_ms),
-            }
+            },
         ),
     }
-    for name, frame in frames.items():
-        frame["partition_date"] = np.repeat(partition, len(frame))
-        frames[name] = frame[list(RAW_TABLES[name])]
-    return frames
+
+
+def _labels(codes: np.ndarray, labels) -> pd.Categorical:
+    """Low-cardinality text as codes into its labels: no per-row Python strings to build,
+    and DuckDB lands them as fast as integers (code -1 is a missing value)."""
+    return pd.Categorical.from_codes(codes, categories=list(labels))
