@@ -6,7 +6,6 @@ the asset graph.
 
 import os
 import sys
-import zlib
 from functools import cached_property
 from pathlib import Path
 
@@ -41,14 +40,15 @@ class GenaiDbtCliResource(DbtCliResource):
         return version.parse(__version__)
 
     def stable_target_path(self) -> Path:
-        """One target dir per warehouse, so dbt's partial parsing survives between runs.
+        """dbt's target dir for this warehouse, kept beside the warehouse file.
 
         dagster-dbt otherwise gives each invocation a fresh target dir, which forces a full
-        re-parse every run.
+        re-parse every run; dbt's parse cache is only valid for the profile (warehouse path)
+        it was made with, so one dir per warehouse. Outside dbt_project/ so that dagster-dbt
+        never copies run artifacts along with the project.
         """
-        warehouse = os.environ.get("GENAI_DUCKDB_PATH", "default")
-        key = zlib.crc32(warehouse.encode())
-        return Path(self.project_dir) / "target" / f"dagster-{self.target or 'dev'}-{key}"
+        warehouse = Path(os.environ.get("GENAI_DUCKDB_PATH") or "warehouse.duckdb")
+        return warehouse.with_name(f"{warehouse.name}.dbt-target-{self.target or 'dev'}")
 
 
 def make_dbt_resource() -> GenaiDbtCliResource:

@@ -4,8 +4,9 @@ Every dbt data test becomes an asset check (source tests on the raw assets; mult
 singular tests on the model named by their `meta.dagster.ref`).
 """
 
-import json
-from typing import Any, Mapping, Optional
+import os
+from contextlib import contextmanager
+from typing import Any, Iterator, Mapping, Optional
 
 from dagster import AssetExecutionContext, AssetKey, BackfillPolicy
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, dbt_assets
@@ -58,8 +59,25 @@ def dbt_window_vars(context: AssetExecutionContext) -> dict[str, str]:
     pool="duckdb",
 )
 def dbt_models(context: AssetExecutionContext, dbt: GenaiDbtCliResource):
-    args = ["build"]
     window = dbt_window_vars(context)
-    if window:
-        args += ["--vars", json.dumps(window)]
-    yield from dbt.cli(args, context=context, target_path=dbt.stable_target_path()).stream()
+    context.log.info(f"dbt window: {window or 'all history (no partition)'}")
+    # The window reaches dbt as env vars, not --vars: see macros/partition_window.sql.
+    with window_env(window):
+        invocation = dbt.cli(["build"], context=context, target_path=dbt.stable_target_path())
+    yield from invocation.stream()
+
+
+@contextmanager
+def window_env(window: dict[str, str]) -> Iterator[None]:
+    """Sets GENAI_WINDOW_MIN_DATE/MAX_DATE while dagster-dbt starts the dbt subprocess (it
+    copies os.environ at that moment); always unset afterwards."""
+    names = {f"GENAI_WINDOW_{key.upper()}": value for key, value in window.items()}
+    saved = {name: os.environ.pop(name, None) for name in ("GENAI_WINDOW_MIN_DATE", "GENAI_WINDOW_MAX_DATE")}
+    os.environ.update(names)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            os.environ.pop(name, None)
+            if value is not None:
+                os.environ[name] = value

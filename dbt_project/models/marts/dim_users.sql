@@ -1,0 +1,61 @@
+{{ config(materialized='table') }}
+
+-- One row per user with lifetime activity. Rebuilt in full on every run (not incremental) so
+-- it is right whatever order the partitions were built in; it reads the session facts, an
+-- order of magnitude smaller than the generations.
+with users as (
+    select * from {{ ref('stg_users') }}
+),
+
+sessions as (
+    select * from {{ ref('fct_sessions') }}
+),
+
+activity as (
+    select
+        user_id,
+        min(session_start)                                          as first_session_at,
+        max(session_start)                                          as last_session_at,
+        min(session_date)                                           as first_active_date,
+        max(session_date)                                           as last_active_date,
+        count(distinct session_date)                                as active_days,
+        count(*)                                                    as lifetime_sessions,
+        cast(sum(prompt_count) as bigint)                           as lifetime_prompts,
+        cast(sum(generation_count) as bigint)                       as lifetime_generations,
+        cast(sum(successful_generations) as bigint)                 as lifetime_successful_generations,
+        sum(revenue_usd)                                            as lifetime_revenue_usd,
+        sum(cost_usd)                                               as lifetime_cost_usd,
+        avg(case when has_generations then friction_score end)     as avg_friction_score
+    from sessions
+    group by user_id
+),
+
+final as (
+    select
+        users.user_id,
+        users.user_tier,
+        users.country,
+        users.acquisition_channel,
+        users.signup_at,
+        users.signup_date,
+        activity.first_session_at,
+        activity.last_session_at,
+        activity.first_active_date,
+        activity.last_active_date,
+        {{ dbt.datediff('users.signup_date', 'activity.first_active_date', 'day') }} as days_to_first_session,
+        coalesce(activity.active_days, 0)                           as active_days,
+        coalesce(activity.lifetime_sessions, 0)                     as lifetime_sessions,
+        coalesce(activity.lifetime_prompts, 0)                      as lifetime_prompts,
+        coalesce(activity.lifetime_generations, 0)                  as lifetime_generations,
+        coalesce(activity.lifetime_successful_generations, 0)       as lifetime_successful_generations,
+        coalesce(activity.lifetime_revenue_usd, 0)                  as lifetime_revenue_usd,
+        coalesce(activity.lifetime_cost_usd, 0)                     as lifetime_cost_usd,
+        round(100.0 * activity.lifetime_successful_generations
+              / nullif(activity.lifetime_generations, 0), 2)        as lifetime_success_rate_pct,
+        round(activity.avg_friction_score, 2)                       as avg_friction_score,
+        coalesce(activity.lifetime_generations, 0) > 0              as is_activated
+    from users
+    left join activity on users.user_id = activity.user_id
+)
+
+select * from final

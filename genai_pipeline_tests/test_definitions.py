@@ -1,0 +1,66 @@
+import datetime as dt
+import json
+
+from dagster import AssetKey, DefaultScheduleStatus, Definitions, build_schedule_context
+
+from genai_pipeline.definitions import defs
+from genai_pipeline.dbt_resource import dbt_project
+
+
+def test_definitions_load():
+    Definitions.validate_loadable(defs)
+
+
+def _check_keys():
+    return defs.resolve_asset_graph().asset_check_keys
+
+
+def _manifest() -> dict:
+    return json.loads(dbt_project.manifest_path.read_text())
+
+
+def test_every_dbt_data_test_is_an_asset_check():
+    from genai_pipeline.assets.dbt import dbt_models
+
+    tests = [n for n in _manifest()["nodes"].values() if n["resource_type"] == "test"]
+    checks = list(dbt_models.check_keys)
+    assert len(tests) >= 104
+    assert len(checks) == len(tests)
+    assert {c.name for c in checks} == {t["name"] for t in tests}
+    assert set(checks) <= set(_check_keys())
+
+
+def test_source_tests_guard_the_raw_assets():
+    checked = {c.asset_key for c in _check_keys()}
+    for table in ("users", "sessions", "prompts", "generations"):
+        assert AssetKey(["raw", table]) in checked
+
+
+def test_lineage_runs_from_raw_to_daily_metrics_in_layer_groups():
+    specs = {s.key: s for s in defs.resolve_all_asset_specs()}
+    assert {d.asset_key for d in specs[AssetKey("stg_generations")].deps} == {AssetKey(["raw", "generations"])}
+    groups = {s.key.to_user_string(): s.group_name for s in specs.values()}
+    assert groups["raw/users"] == "raw"
+    assert groups["stg_users"] == "staging"
+    assert groups["fct_sessions"] == "marts"
+    assert groups["daily_metrics"] == "metrics"
+    upstream, frontier = set(), {AssetKey("daily_metrics")}
+    while frontier:
+        key = frontier.pop()
+        upstream.add(key)
+        frontier |= {d.asset_key for d in specs[key].deps} - upstream
+    assert AssetKey(["raw", "generations"]) in upstream and AssetKey(["raw", "users"]) in upstream
+
+
+def test_every_asset_shares_the_daily_partitions():
+    for spec in defs.resolve_all_asset_specs():
+        assert spec.partitions_def is not None, spec.key
+
+
+def test_the_tick_at_half_past_midnight_requests_yesterday():
+    schedule = defs.resolve_schedule_def("daily_schedule")
+    assert schedule.default_status == DefaultScheduleStatus.RUNNING
+    tick = dt.datetime(2026, 3, 15, 0, 30, tzinfo=dt.timezone.utc)
+    requests = schedule.evaluate_tick(build_schedule_context(scheduled_execution_time=tick)).run_requests
+    assert [r.partition_key for r in requests] == ["2026-03-14"]
+    assert requests[0].job_name == "daily_job"
