@@ -1,6 +1,9 @@
 """Runs the daily job on the persistent Dagster instance for the simulate command."""
 
+import contextlib
 import datetime as dt
+import io
+import os
 from pathlib import Path
 from typing import Callable
 
@@ -10,6 +13,7 @@ from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PART
 from genai_pipeline import warehouse_stats
 from genai_pipeline.definitions import defs
 from genai_pipeline.jobs import DAILY_JOB, MODELS_ONLY_JOB, RAW_ONLY_JOB
+from genai_pipeline.resources import WarehouseResource
 from genai_pipeline.simulate import SIM_TAG, DayOutcome, run_days
 
 RAW_KEY = AssetKey(["raw", "generations"])
@@ -21,6 +25,8 @@ QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
 class Simulation:
     def __init__(self, warehouse: Path, skip_dbt: bool = False, skip_tests: bool = False, instance=None):
         self.warehouse = warehouse
+        # dbt (a subprocess) finds the warehouse through this variable: same file as ours.
+        os.environ["GENAI_DUCKDB_PATH"] = str(warehouse)
         self.skip_dbt = skip_dbt
         self.instance = instance or DagsterInstance.get()
         name = RAW_ONLY_JOB if skip_dbt else MODELS_ONLY_JOB if skip_tests else DAILY_JOB
@@ -52,13 +58,16 @@ class Simulation:
             partition_key = None
             tags[ASSET_PARTITION_RANGE_START_TAG] = days[0].isoformat()
             tags[ASSET_PARTITION_RANGE_END_TAG] = days[-1].isoformat()
-        result = self.job.execute_in_process(
-            run_config=QUIET_CONSOLE,
-            partition_key=partition_key,
-            instance=self.instance,
-            tags=tags,
-            raise_on_error=False,
-        )
+        # dagster-dbt echoes every dbt log line to stdout; the run's event log keeps them.
+        with contextlib.redirect_stdout(io.StringIO()):
+            result = self.job.execute_in_process(
+                run_config=QUIET_CONSOLE,
+                partition_key=partition_key,
+                instance=self.instance,
+                tags=tags,
+                resources={"warehouse": WarehouseResource(database=str(self.warehouse))},
+                raise_on_error=False,
+            )
         seconds = (dt.datetime.now() - started).total_seconds()
         evaluations = result.get_asset_check_evaluations()
         failed = [e for e in evaluations if not e.passed]

@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
-from dagster import AssetKey, DagsterInstance
-
 from genai_pipeline import warehouse_stats
 from genai_pipeline.partitions import daily_partitions
 
@@ -43,30 +41,26 @@ def partition_bounds(now: Optional[dt.datetime] = None) -> tuple[dt.date, dt.dat
 def plan_days(
     days: int, start: Optional[dt.date], done: set[dt.date], now: Optional[dt.datetime] = None
 ) -> list[dt.date]:
-    """The days to run: from --start, else from the first day the pipeline has not done."""
+    """The days to run.
+
+    Without --start, --days N is the simulation's horizon, days 1..N: the days the pipeline
+    has already done are skipped, so a second `simulate --days 5` after three days runs days
+    4 and 5. With --start, N days from that date, whether done or not.
+    """
     if days <= 0:
         raise UsageError(f"--days must be a positive integer, got {days}")
     first, last = partition_bounds(now)
-    if start is None:
-        start = first
-        while start in done:
-            start += dt.timedelta(days=1)
-    if start < first or start > last:
-        raise UsageError(f"--start {start.isoformat()} is outside the partitions {first.isoformat()}..{last.isoformat()}")
-    end = start + dt.timedelta(days=days - 1)
+    begin = first if start is None else start
+    if begin < first or begin > last:
+        raise UsageError(f"--start {begin.isoformat()} is outside the partitions {first.isoformat()}..{last.isoformat()}")
+    end = begin + dt.timedelta(days=days - 1)
     if end > last:
         raise UsageError(
-            f"{days} day(s) from {start.isoformat()} end on {end.isoformat()}, after the last complete day "
+            f"{days} day(s) from {begin.isoformat()} end on {end.isoformat()}, after the last complete day "
             f"{last.isoformat()}; use fewer --days or an earlier --start"
         )
-    return [start + dt.timedelta(days=i) for i in range(days)]
-
-
-def completed_days(instance: DagsterInstance, key: AssetKey, warehouse_days: set[dt.date]) -> set[dt.date]:
-    """Days both the instance and the warehouse have: a deleted warehouse or a wiped
-    instance means the day must run again."""
-    recorded = {dt.date.fromisoformat(k) for k in instance.get_materialized_partitions(key)}
-    return recorded & warehouse_days
+    wanted = [begin + dt.timedelta(days=i) for i in range(days)]
+    return wanted if start is not None else [d for d in wanted if d not in done]
 
 
 class Progress:
@@ -147,7 +141,9 @@ def run_days(
         outcomes.extend(result)
         if not all(o.success for o in result):
             break
-    out(format_weekly_summary(warehouse_stats.weekly_summary(warehouse, days[0], outcomes[-1].day, from_raw=from_raw)))
+    # Weeks count from day 1 of the simulation, whichever days this invocation ran.
+    first_day = min(days[0], partition_bounds()[0])
+    out(format_weekly_summary(warehouse_stats.weekly_summary(warehouse, first_day, outcomes[-1].day, from_raw=from_raw)))
     passed = sum(o.checks_passed for o in outcomes)
     total = sum(o.checks_total for o in outcomes)
     failed = [f"{o.day.isoformat()} {name}" for o in outcomes for name in o.failed_blocking]
