@@ -28,12 +28,16 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     sim = sub.add_parser("simulate", help="run the daily batch over N simulated days through Dagster")
-    sim.add_argument("--days", type=int, default=30, help="how many days to run (default 30)")
-    sim.add_argument("--start", type=_date, help="first day (default: the first day not yet done)")
+    sim.add_argument("--days", type=int, default=30, help="simulate days 1..N, skipping days already done (default 30)")
+    sim.add_argument("--start", type=_date, help="run N days from this date, done or not")
     sim.add_argument("--reset", action="store_true", help="wipe the warehouse and the simulation's partitions first")
     sim.add_argument("--skip-dbt", action="store_true", help="land raw data only")
     sim.add_argument("--skip-tests", action="store_true", help="build the models without running checks")
     sim.add_argument("--batch", action="store_true", help="one single-run backfill over the whole range")
+
+    from genai_pipeline.backfill import add_backfill_parser
+
+    add_backfill_parser(sub)
 
     dev = sub.add_parser("dev", help="start `dagster dev` on 127.0.0.1 with the persistent DAGSTER_HOME")
     dev.add_argument("--port", type=int, default=3000)
@@ -51,6 +55,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             return _simulate(args)
         if args.command == "dev":
             return _dev(args)
+        if args.command == "backfill":
+            from genai_pipeline.backfill import run_backfill
+
+            return run_backfill(args)
         if args.command == "bench":
             from genai_pipeline.bench import run_benchmarks
 
@@ -75,8 +83,7 @@ def _simulate(args: argparse.Namespace) -> int:
     try:
         SimulationSettings.from_env()
         warehouse = ensure_writable_warehouse(warehouse_path())
-        if args.days <= 0 or args.start is not None or args.reset:
-            plan_days(args.days, args.start, set())
+        plan_days(args.days, args.start, set())
     except (SettingsError, WarehousePathError, UsageError) as error:
         return _fail(str(error))
     dagster_home()
@@ -89,6 +96,9 @@ def _simulate(args: argparse.Namespace) -> int:
         days = plan_days(args.days, args.start, sim.completed_days())
     except UsageError as error:
         return _fail(str(error))
+    if not days:
+        print(f"Nothing to do: days 1..{args.days} are already in the warehouse and the Dagster instance.")
+        return 0
     print(f"Simulating {len(days)} day(s) {days[0].isoformat()}..{days[-1].isoformat()} "
           f"({'one batch run' if args.batch else 'one run per day'}) into {warehouse}")
     started = time.perf_counter()
@@ -103,7 +113,11 @@ def _dev(args: argparse.Namespace) -> int:
     home = dagster_home()
     root = Path(__file__).resolve().parent.parent
     print(f"DAGSTER_HOME={home}; UI on http://{args.host}:{args.port}", flush=True)
-    dagster = str(Path(sys.executable).parent / "dagster")
+    bin_dir = Path(sys.executable).parent
+    dagster = str(bin_dir / "dagster")
+    # The code server re-parses the dbt project on load (prepare_if_dev) with the `dbt` it
+    # finds on PATH: make that this environment's dbt, activated or not.
+    os.environ["PATH"] = f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"
     os.chdir(root)
     os.execv(dagster, [dagster, "dev", "-w", "workspace.yaml", "-h", args.host, "-p", str(args.port)])
 

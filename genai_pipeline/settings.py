@@ -49,6 +49,9 @@ class SimulationSettings:
     # compound growth, which explodes over a year. These make long histories realistic.
     daily_churn_rate: float = 0.0
     max_users: int = 0
+    # A safety stop: 3%/day compounding reaches ~140M users after a year, which would
+    # exhaust a laptop. Days beyond it fail with a message naming the settings to use.
+    population_limit: int = 20_000_000
 
     def __post_init__(self) -> None:
         self.validate()
@@ -64,7 +67,7 @@ class SimulationSettings:
 
         if not isinstance(self.start_date, dt.date):
             fail("start_date", self.start_date, "must be a date YYYY-MM-DD")
-        for name in ("base_users", "daily_generation_cap", "seed", "max_users"):
+        for name in ("base_users", "daily_generation_cap", "seed", "max_users", "population_limit"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 fail(name, value, "must be a non-negative integer")

@@ -133,3 +133,12 @@ def test_prompt_texts_include_risky_keywords_at_a_low_rate():
     prompts = generate_day(SimulationSettings(base_users=20_000), day(1))["prompts"]["prompt_text"]
     risky = prompts.str.contains("violent|bloody|gun|weapon|hateful|nude")
     assert 0.05 < risky.mean() < 0.4
+
+
+def test_a_day_past_the_population_limit_is_refused_with_the_settings_to_use():
+    from genai_pipeline.settings import SettingsError
+
+    with pytest.raises(SettingsError, match="GENAI_MAX_USERS"):
+        generate_day(SimulationSettings(), START + dt.timedelta(days=360))
+    capped = SimulationSettings(max_users=50_000)
+    assert len(generate_day(capped, START + dt.timedelta(days=360))["users"]) < 100

@@ -8,12 +8,13 @@ import os
 from contextlib import contextmanager
 from typing import Any, Iterator, Mapping, Optional
 
-from dagster import AssetExecutionContext, AssetKey, BackfillPolicy
+from dagster import AssetExecutionContext, AssetKey, BackfillPolicy, Output
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, dbt_assets
 
 from genai_pipeline.dbt_resource import dbt_project
 from genai_pipeline.dbt_resource import GenaiDbtCliResource
 from genai_pipeline.partitions import daily_partitions
+from genai_pipeline.resources import WarehouseResource
 
 LAYERS = ("staging", "marts", "metrics")
 
@@ -58,13 +59,51 @@ def dbt_window_vars(context: AssetExecutionContext) -> dict[str, str]:
     backfill_policy=BackfillPolicy.single_run(),
     pool="duckdb",
 )
-def dbt_models(context: AssetExecutionContext, dbt: GenaiDbtCliResource):
+def dbt_models(context: AssetExecutionContext, dbt: GenaiDbtCliResource, warehouse: WarehouseResource):
     window = dbt_window_vars(context)
     context.log.info(f"dbt window: {window or 'all history (no partition)'}")
     # The window reaches dbt as env vars, not --vars: see macros/partition_window.sql.
     with window_env(window):
         invocation = dbt.cli(["build"], context=context, target_path=dbt.stable_target_path())
-    yield from invocation.stream()
+    yield from with_row_counts(invocation.stream(), invocation.manifest, window, warehouse)
+
+
+def with_row_counts(
+    events: Iterator[Any], manifest: Mapping[str, Any], window: dict[str, str], warehouse: WarehouseResource
+) -> Iterator[Any]:
+    """Adds row counts to each built table: the whole table, and the window's rows.
+
+    dagster-dbt's fetch_row_counts keeps a dbt adapter connection open in this process,
+    which holds DuckDB's file lock against the next writer. Here the events are collected
+    first (on DuckDB dagster-dbt only yields them once dbt has exited anyway), then counted
+    through the warehouse resource's own short-lived connection.
+    """
+    collected = list(events)
+    tables = [
+        (i, manifest["nodes"][uid])
+        for i, event in enumerate(collected)
+        if isinstance(event, Output)
+        and (uid := _metadata_text(event, "unique_id")) in manifest["nodes"]
+        and manifest["nodes"][uid]["config"].get("materialized") in ("table", "incremental")
+    ]
+    if tables:
+        with warehouse.get_connection() as conn:
+            for i, node in tables:
+                relation = f'"{node["schema"]}"."{node["alias"]}"'
+                metadata = {"dagster/row_count": conn.execute(f"select count(*) from {relation}").fetchall()[0][0]}
+                day_column = node["config"].get("meta", {}).get("partition_column")
+                if window and day_column:
+                    metadata["rows_in_partition_window"] = conn.execute(
+                        f'select count(*) from {relation} where "{day_column}" >= ? and "{day_column}" < ?',
+                        [window["min_date"], window["max_date"]],
+                    ).fetchall()[0][0]
+                collected[i] = collected[i].with_metadata({**collected[i].metadata, **metadata})
+    yield from collected
+
+
+def _metadata_text(event: Any, key: str) -> Optional[str]:
+    value = getattr(event, "metadata", {}).get(key)
+    return getattr(value, "value", value)
 
 
 @contextmanager

@@ -21,6 +21,7 @@ from genai_pipeline.partitions import daily_partitions
 from genai_pipeline.resources import WarehouseResource
 from genai_pipeline.settings import SettingsError, SimulationSettings
 from genai_pipeline.simulation import generate_day
+from genai_pipeline.simulation.population import population
 from genai_pipeline.simulation.schema import RAW_SCHEMA, RAW_TABLES, create_table_sql
 
 RAW_KEYS = {table: ["raw", table] for table in RAW_TABLES}
@@ -111,6 +112,8 @@ def raw_activity(
     days = partition_days(context)
     try:
         settings.day_number(days[0])
+        # Checked before the warehouse is opened: an over-limit day fails with nothing written.
+        population(settings, settings.day_number(days[-1]))
     except SettingsError as error:
         raise Failure(description=str(error)) from None
     with warehouse.get_connection() as conn:

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from genai_pipeline.settings import SimulationSettings
+from genai_pipeline.settings import SettingsError, SimulationSettings
 
 TIERS = np.array(["free", "pro", "enterprise"], dtype=object)
 ID_DAY_FACTOR = 1_000_000_000
@@ -47,6 +47,13 @@ def cohort(settings: SimulationSettings, day_number: int) -> Cohort:
 
 def population(settings: SimulationSettings, day_number: int) -> Cohort:
     """Every user who signed up on day 1..day_number, oldest cohort first."""
+    total = int(signup_counts(settings, day_number).sum())
+    if total > settings.population_limit:
+        raise SettingsError(
+            f"day {day_number} would simulate {total:,} users, over population_limit="
+            f"{settings.population_limit:,}; for long histories set GENAI_MAX_USERS (saturating growth) "
+            f"or GENAI_DAILY_CHURN_RATE, or raise GENAI_POPULATION_LIMIT"
+        )
     parts = [cohort(settings, s) for s in range(1, day_number + 1)]
     return Cohort(*(np.concatenate([getattr(p, f) for p in parts]) for f in Cohort.__dataclass_fields__))
 
