@@ -78,7 +78,12 @@ def with_row_counts(
     first (on DuckDB dagster-dbt only yields them once dbt has exited anyway), then counted
     through the warehouse resource's own short-lived connection.
     """
-    collected = list(events)
+    collected, failure = [], None
+    try:
+        for event in events:
+            collected.append(event)
+    except Exception as error:  # a failed error-severity test: report every result, then fail
+        failure = error
     tables = [
         (i, manifest["nodes"][uid])
         for i, event in enumerate(collected)
@@ -86,7 +91,8 @@ def with_row_counts(
         and (uid := _metadata_text(event, "unique_id")) in manifest["nodes"]
         and manifest["nodes"][uid]["config"].get("materialized") in ("table", "incremental")
     ]
-    if tables:
+    # After a failed dbt run the tables may be half-built: no counts rather than wrong ones.
+    if tables and failure is None:
         with warehouse.get_connection() as conn:
             for i, node in tables:
                 relation = f'"{node["schema"]}"."{node["alias"]}"'
@@ -99,6 +105,8 @@ def with_row_counts(
                     ).fetchall()[0][0]
                 collected[i] = collected[i].with_metadata({**collected[i].metadata, **metadata})
     yield from collected
+    if failure is not None:
+        raise failure
 
 
 def _metadata_text(event: Any, key: str) -> Optional[str]:
