@@ -6,6 +6,7 @@ Each prints its figures side by side from one run; nothing here asserts a time.
 import datetime as dt
 import os
 import platform
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -142,6 +143,8 @@ BENCHMARKS: dict[str, Callable[[], None]] = {
 
 
 def run_benchmarks(name: Optional[str]) -> int:
+    # Figures must reach a log file as they are measured, not when a long run ends.
+    sys.stdout.reconfigure(line_buffering=True)
     if name is not None and name not in BENCHMARKS:
         print(f"genai-pipeline: error: unknown benchmark {name!r}; choose from {sorted(BENCHMARKS)}")
         return 2
