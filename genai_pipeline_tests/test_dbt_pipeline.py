@@ -38,8 +38,7 @@ def built(tmp_path_factory):
     """Three days, one run each, in order: the warehouse most tests read."""
     warehouse = tmp_path_factory.mktemp("built") / "warehouse.duckdb"
     results = [run_day(warehouse, day) for day in DAYS]
-    yield warehouse, results
-    os.environ["GENAI_DUCKDB_PATH"] = str(warehouse)
+    return warehouse, results
 
 
 def test_three_days_pass_every_check(built):

@@ -22,8 +22,8 @@ def pipeline_env(tmp_path, monkeypatch):
     home.mkdir()
     monkeypatch.setenv("DAGSTER_HOME", str(home))
     monkeypatch.setenv("GENAI_DUCKDB_PATH", str(tmp_path / "warehouse.duckdb"))
+    # monkeypatch restores both variables even after simulate sets them directly.
     yield tmp_path / "warehouse.duckdb", home
-    os.environ["GENAI_DUCKDB_PATH"] = os.environ.get("GENAI_DUCKDB_PATH", "")
 
 
 def metric_days(warehouse: Path) -> list[str]:
