@@ -17,6 +17,11 @@ concurrency:
     max_concurrent_runs: 1
 telemetry:
   enabled: false
+# Dagster's SQLite event log with pooled connections: see genai_pipeline/event_log_storage.py.
+event_log_storage:
+  module: genai_pipeline.event_log_storage
+  class: PooledSqliteEventLogStorage
+  config: {}
 """
 
 

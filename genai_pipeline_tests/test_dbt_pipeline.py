@@ -2,6 +2,8 @@
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -143,3 +145,24 @@ def test_an_injected_violation_fails_exactly_its_check(built, tmp_path, check):
     result = run_checks_of(asset, warehouse)
     failed = {e.check_name for e in result.get_asset_check_evaluations() if not e.passed}
     assert failed == {check}
+
+
+def test_an_error_severity_failure_fails_the_step_naming_the_test(built, tmp_path):
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copy(built[0], warehouse)
+    asset, sql = INJECTIONS["assert_session_dates_valid"]
+    with duckdb.connect(str(warehouse)) as conn:
+        conn.execute(sql)
+    result = run_checks_of(asset, warehouse)
+    assert not result.success
+    [failure] = [e for e in result.all_events if e.is_step_failure]
+    assert "assert_session_dates_valid" in failure.step_failure_data.error.message
+
+
+def test_a_finished_run_leaves_the_warehouse_free_for_another_process(built):
+    # dbt-duckdb keeps its database open between in-process invocations unless released:
+    # that would hold DuckDB's single-writer lock against every other process.
+    warehouse, _ = built
+    opener = "import duckdb, sys; duckdb.connect(sys.argv[1]).close()"
+    done = subprocess.run([sys.executable, "-c", opener, str(warehouse)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

@@ -10,9 +10,10 @@ from typing import Any, Iterator, Mapping, Optional
 
 from dagster import AssetExecutionContext, AssetKey, BackfillPolicy, Output
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, dbt_assets
+from dagster_dbt.asset_utils import get_manifest_and_translator_from_dbt_assets
 
 from genai_pipeline.dbt_resource import dbt_project
-from genai_pipeline.dbt_resource import GenaiDbtCliResource
+from genai_pipeline.dbt_runner import DbtRunnerResource
 from genai_pipeline.partitions import daily_partitions
 from genai_pipeline.resources import WarehouseResource
 
@@ -59,13 +60,13 @@ def dbt_window_vars(context: AssetExecutionContext) -> dict[str, str]:
     backfill_policy=BackfillPolicy.single_run(),
     pool="duckdb",
 )
-def dbt_models(context: AssetExecutionContext, dbt: GenaiDbtCliResource, warehouse: WarehouseResource):
+def dbt_models(context: AssetExecutionContext, dbt: DbtRunnerResource, warehouse: WarehouseResource):
     window = dbt_window_vars(context)
     context.log.info(f"dbt window: {window or 'all history (no partition)'}")
     # The window reaches dbt as env vars, not --vars: see macros/partition_window.sql.
+    manifest = get_manifest_and_translator_from_dbt_assets([context.assets_def])[0]
     with window_env(window):
-        invocation = dbt.cli(["build"], context=context, target_path=dbt.stable_target_path())
-    yield from with_row_counts(invocation.stream(), invocation.manifest, window, warehouse)
+        yield from with_row_counts(dbt.build(context), manifest, window, warehouse)
 
 
 def with_row_counts(
@@ -75,8 +76,8 @@ def with_row_counts(
 
     dagster-dbt's fetch_row_counts keeps a dbt adapter connection open in this process,
     which holds DuckDB's file lock against the next writer. Here the events are collected
-    first (on DuckDB dagster-dbt only yields them once dbt has exited anyway), then counted
-    through the warehouse resource's own short-lived connection.
+    first (dbt has finished by then), then counted through the warehouse resource's own
+    short-lived connection.
     """
     collected, failure = [], None
     try:
@@ -116,8 +117,8 @@ def _metadata_text(event: Any, key: str) -> Optional[str]:
 
 @contextmanager
 def window_env(window: dict[str, str]) -> Iterator[None]:
-    """Sets GENAI_WINDOW_MIN_DATE/MAX_DATE while dagster-dbt starts the dbt subprocess (it
-    copies os.environ at that moment); always unset afterwards."""
+    """Sets GENAI_WINDOW_MIN_DATE/MAX_DATE while dbt runs (its macros read them when each node
+    executes); always unset afterwards."""
     names = {f"GENAI_WINDOW_{key.upper()}": value for key, value in window.items()}
     saved = {name: os.environ.pop(name, None) for name in ("GENAI_WINDOW_MIN_DATE", "GENAI_WINDOW_MAX_DATE")}
     os.environ.update(names)

@@ -1,0 +1,155 @@
+"""Runs dbt inside the Dagster run's process, through dbt's programmatic API (dbtRunner).
+
+A `dbt build` subprocess per run pays for starting Python and importing dbt (~3 s), loading
+the project and parsing (~1-2 s) before the first node, and dagster-dbt asks `dbt --version`
+first. In-process, dbt is imported once per process and the project is parsed once and kept
+(dbtRunner accepts a parsed Manifest), so a simulated day pays only for its nodes.
+
+The events are dbt's own structured events, handed to dagster-dbt's event translation, so the
+materializations and asset-check results are exactly what the dbt CLI resource would yield.
+"""
+
+import os
+import threading
+from pathlib import Path
+from typing import Any, Iterator
+
+from dagster import AssetExecutionContext, ConfigurableResource, Failure
+from dagster_dbt.asset_utils import (
+    DAGSTER_DBT_EXCLUDE_METADATA_KEY,
+    DAGSTER_DBT_SELECT_METADATA_KEY,
+    DAGSTER_DBT_SELECTOR_METADATA_KEY,
+    get_manifest_and_translator_from_dbt_assets,
+    get_subset_selection_for_context,
+)
+from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
+
+# dbt's result events, one per executed node; dagster-dbt turns these into Dagster events.
+RESULT_EVENTS = frozenset({"LogSeedResult", "LogModelResult", "LogSnapshotResult", "LogTestResult"})
+
+_parsed: dict[tuple, Any] = {}
+_lock = threading.Lock()
+
+
+def target_path_for_warehouse(target: str) -> Path:
+    """dbt's target dir, one per warehouse file, beside it.
+
+    dbt's partial-parse cache is only valid for the profile (warehouse path) it was made with,
+    so each warehouse keeps its own; outside dbt_project/ so no run artifact lands in the repo.
+    """
+    warehouse = Path(os.environ.get("GENAI_DUCKDB_PATH") or "warehouse.duckdb")
+    return warehouse.with_name(f"{warehouse.name}.dbt-target-{target}")
+
+
+class DbtRunnerResource(ConfigurableResource):
+    """dbt Core, run in-process against the project's profile (GENAI_DUCKDB_PATH, DBT_TARGET)."""
+
+    project_dir: str
+    profiles_dir: str
+    target: str = "dev"
+
+    def _common_args(self, target_path: Path) -> list[str]:
+        return [
+            "--project-dir", self.project_dir,
+            "--profiles-dir", self.profiles_dir,
+            "--target", self.target,
+            "--target-path", str(target_path),
+            "--log-path", str(target_path),
+        ]
+
+    def _manifest(self, target_path: Path) -> Any:
+        """The parsed project, once per process.
+
+        A parse depends on the profile only through the DuckDB catalog name, which is the
+        warehouse file's stem: warehouses with the same file name share one parse (the tests'
+        temp warehouses all do).
+        """
+        from dbt.cli.main import dbtRunner
+
+        catalog = Path(os.environ.get("GENAI_DUCKDB_PATH") or "warehouse.duckdb").stem
+        key = (self.project_dir, self.profiles_dir, self.target, catalog)
+        if key not in _parsed:
+            result = dbtRunner().invoke(["parse", "--quiet", *self._common_args(target_path)])
+            if not result.success:
+                raise Failure(f"dbt could not parse {self.project_dir}: {result.exception}")
+            _parsed[key] = result.result
+        return _parsed[key]
+
+    def build(self, context: AssetExecutionContext) -> Iterator[Any]:
+        """`dbt build` of the step's selected models and tests; yields their Dagster events,
+        then raises Failure naming every failed node if dbt did not succeed."""
+        from dbt.cli.main import dbtRunner
+        from dbt_common.events.functions import msg_to_dict
+
+        manifest, translator, _ = get_manifest_and_translator_from_dbt_assets([context.assets_def])
+        selection, indirect = get_subset_selection_for_context(
+            context=context,
+            manifest=manifest,
+            select=context.op.tags.get(DAGSTER_DBT_SELECT_METADATA_KEY),
+            exclude=context.op.tags.get(DAGSTER_DBT_EXCLUDE_METADATA_KEY),
+            selector=context.op.tags.get(DAGSTER_DBT_SELECTOR_METADATA_KEY),
+            dagster_dbt_translator=translator,
+            current_dbt_indirect_selection_env=os.environ.get("DBT_INDIRECT_SELECTION"),
+        )
+        target_path = target_path_for_warehouse(self.target)
+        raw_events: list[dict] = []
+
+        def collect(msg: Any) -> None:
+            if msg.info.name in RESULT_EVENTS:
+                raw_events.append(msg_to_dict(msg))
+
+        args = [
+            "build", *selection, *self._common_args(target_path),
+            *(["--indirect-selection", indirect] if indirect else []),
+            # The run's event log records every result; dbt's debug log file and its JSON
+            # artifacts would cost a third of the build for nothing read afterwards.
+            "--log-level-file", "none", "--log-level", "warn", "--no-write-json",
+            "--no-use-colors", "--no-send-anonymous-usage-stats",
+        ]
+        with _lock:
+            try:
+                result = dbtRunner(manifest=self._manifest(target_path), callbacks=[collect]).invoke(args)
+            finally:
+                release_duckdb()
+        for raw in raw_events:
+            event = DbtCoreCliEventMessage(raw_event=raw, event_history_metadata={})
+            yield from event.to_default_asset_events(
+                manifest=manifest, dagster_dbt_translator=translator, context=context, target_path=target_path
+            )
+        if result.exception is not None:
+            raise Failure(f"dbt build failed: {result.exception}")
+        if not result.success:
+            failed = _failed_nodes(raw_events)
+            raise Failure(f"dbt build failed: {len(failed)} node(s) failed: {', '.join(failed)}")
+
+
+def _failed_nodes(raw_events: list[dict]) -> list[str]:
+    """Each failed node's id, with dbt's one-line message for errors (a failed test's id says
+    enough; a model's error needs its message)."""
+    failed = []
+    for raw in raw_events:
+        status = str(raw["data"].get("status") or raw["data"]["node_info"].get("node_status")).lower()
+        if status in ("error", "fail"):
+            unique_id = raw["data"]["node_info"]["unique_id"]
+            message = raw["info"].get("msg", "").splitlines()[0] if status == "error" else ""
+            failed.append(f"{unique_id} ({message})" if message else unique_id)
+    return failed
+
+
+def forget_parsed_projects() -> None:
+    _parsed.clear()
+
+
+def release_duckdb() -> None:
+    """Closes dbt-duckdb's process-wide database handle.
+
+    dbt-duckdb keeps the DuckDB database open in a class attribute between invocations: that
+    would hold the warehouse's single-writer lock for as long as this process lives, against
+    every other run, the CLI and the next connection made here with other settings.
+    """
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    with DuckDBConnectionManager._LOCK:
+        if DuckDBConnectionManager._ENV is not None:
+            DuckDBConnectionManager._ENV.close()
+            DuckDBConnectionManager._ENV = None
