@@ -13,6 +13,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, dbt_
 
 from genai_pipeline.dbt_resource import dbt_project
 from genai_pipeline.dbt_resource import GenaiDbtCliResource
+from genai_pipeline.metric_metadata import add_dbt_partition_metadata
 from genai_pipeline.partitions import daily_partitions
 from genai_pipeline.resources import WarehouseResource
 
@@ -104,6 +105,7 @@ def with_row_counts(
                         [window["min_date"], window["max_date"]],
                     ).fetchall()[0][0]
                 collected[i] = collected[i].with_metadata({**collected[i].metadata, **metadata})
+                add_dbt_partition_metadata(conn, node, collected[i].output_name, window)
     yield from collected
     if failure is not None:
         raise failure
