@@ -42,7 +42,7 @@ test-fast: install
 # A live `dagster dev` driven through GraphQL and headless Chromium; screenshots and the
 # server's log land in test-output/e2e/.
 e2e: install manifest browser
-	.venv/bin/pytest -m e2e genai_pipeline_tests/e2e
+	.venv/bin/pytest -m e2e genai_pipeline_tests/e2e --durations=8
 
 # Debian's Chromium and its driver (the e2e suite drives /usr/bin/chromium).
 browser:
