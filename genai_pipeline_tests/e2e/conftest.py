@@ -25,9 +25,9 @@ def server(tmp_path_factory):
         dagster_dev_server.wait_until_ready(dev)
         yield dev
     finally:
-        dagster_dev_server.stop(dev)
+        escaped = dagster_dev_server.stop(dev)
         shutil.copy(dev.log, OUTPUT / "dagster_dev.log")
-        assert dagster_dev_server.processes_using(dev.home) == [], "dagster dev left processes behind"
+        assert escaped == [], f"processes of dagster dev outlived its process group: {escaped}"
         assert dagster_dev_server.open_for_write(dev.warehouse) is None, "the warehouse is still locked"
 
 

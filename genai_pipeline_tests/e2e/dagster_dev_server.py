@@ -78,8 +78,10 @@ def wait_until_ready(server: DevServer) -> None:
     raise TimeoutError(f"dagster dev GraphQL not ready after {READY_TIMEOUT_S}s; see {server.log}")
 
 
-def stop(server: DevServer) -> None:
-    """SIGTERM to the group (dagster dev shuts its children down), SIGKILL what outlives the grace."""
+def stop(server: DevServer) -> list[int]:
+    """SIGTERM to the group (dagster dev shuts its children down), SIGKILL what outlives the
+    grace. Returns the processes that had escaped the group (killed too, so none is left
+    running): a clean shutdown returns []."""
     pgid = server.process.pid
     _signal_group(pgid, signal.SIGTERM)
     try:
@@ -91,8 +93,10 @@ def stop(server: DevServer) -> None:
         time.sleep(0.5)
     if _signal_group(pgid, signal.SIGKILL):
         server.process.wait(timeout=10)
-    for pid in processes_using(server.home):
-        os.kill(pid, signal.SIGKILL)  # a descendant that left the group
+    escaped = processes_using(server.home)
+    for pid in escaped:
+        os.kill(pid, signal.SIGKILL)
+    return escaped
 
 
 def _signal_group(pgid: int, sig: int) -> bool:
