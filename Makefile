@@ -11,7 +11,7 @@ PORT ?= 3000
 
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: install manifest test test-fast simulate backfill dev bench clean
+.PHONY: install manifest test test-fast e2e browser simulate backfill dev bench clean
 
 install: $(VENV_STAMP)
 
@@ -37,7 +37,18 @@ test: install manifest
 	.venv/bin/pytest
 
 test-fast: install
-	.venv/bin/pytest -m "not slow"
+	.venv/bin/pytest -m "not slow and not e2e"
+
+# A live `dagster dev` driven through GraphQL and headless Chromium; screenshots and the
+# server's log land in test-output/e2e/.
+e2e: install manifest browser
+	.venv/bin/pytest -m e2e genai_pipeline_tests/e2e --durations=8
+
+# Debian's Chromium and its driver (the e2e suite drives /usr/bin/chromium).
+browser:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver; \
+	fi
 
 simulate: install manifest
 	.venv/bin/genai-pipeline simulate --days $(DAYS)

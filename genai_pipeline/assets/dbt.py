@@ -14,6 +14,7 @@ from dagster_dbt.asset_utils import get_manifest_and_translator_from_dbt_assets
 
 from genai_pipeline.dbt_resource import dbt_project
 from genai_pipeline.dbt_runner import DbtRunnerResource
+from genai_pipeline.metric_metadata import add_dbt_partition_metadata
 from genai_pipeline.partitions import daily_partitions
 from genai_pipeline.resources import WarehouseResource
 
@@ -105,6 +106,7 @@ def with_row_counts(
                         [window["min_date"], window["max_date"]],
                     ).fetchall()[0][0]
                 collected[i] = collected[i].with_metadata({**collected[i].metadata, **metadata})
+                add_dbt_partition_metadata(conn, node, collected[i].output_name, window)
     yield from collected
     if failure is not None:
         raise failure

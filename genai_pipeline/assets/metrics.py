@@ -221,13 +221,20 @@ def build_metric_asset(spec: MetricSpec, backfill_policy: Optional[BackfillPolic
         can_subset=True,
     )
     def metric_asset(context: AssetExecutionContext, warehouse: WarehouseResource) -> Iterator:
+        from genai_pipeline.metric_metadata import PlottedTable, metric_series, partition_metadata
         from genai_pipeline.metric_store import evaluate_checks, write_window
 
         selected_checks = {key.name for key in context.selected_asset_check_keys}
         with warehouse.get_connection() as conn:
             window = window_of(context, conn, spec)
             counts = write_window(conn, spec, window) if spec.key in context.selected_asset_keys else None
+            plotted = PlottedTable(spec.table, "metric_date", metric_series(spec.columns))
+            days = [day.isoformat() for day in window.days] if counts is not None else []
+            per_partition = partition_metadata(conn, plotted, days)
             outcomes = [o for o in evaluate_checks(conn, spec, window) if o.name in selected_checks]
+        # Per-day numbers for the UI's plots, even when one result covers a whole range.
+        for partition, numbers in per_partition.items():
+            context.add_asset_metadata(numbers, asset_key=spec.key, partition_key=partition)
         if counts is not None:
             rows = sum(counts.values())
             context.log.info(f"{spec.table}: {rows} rows over {len(window.days)} day(s) from {window.start}")

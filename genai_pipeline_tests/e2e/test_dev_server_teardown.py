@@ -1,0 +1,59 @@
+"""The e2e teardown on stand-in process trees (no Dagster): fast, so part of `make test`."""
+
+import os
+import sys
+import subprocess
+import time
+
+import pytest
+
+import dagster_dev_server
+from dagster_dev_server import DevServer
+
+
+def start_tree(tmp_path, script: str) -> DevServer:
+    home = tmp_path / "home"
+    home.mkdir()
+    process = subprocess.Popen(["sh", "-c", script], env={**os.environ, "DAGSTER_HOME": str(home)},
+                               start_new_session=True)
+    server = DevServer(process, 0, home, tmp_path / "w.duckdb", tmp_path / "log")
+    deadline = time.monotonic() + 10
+    while len(dagster_dev_server.processes_using(home)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return server
+
+
+def test_stopping_ends_every_process_of_the_group(tmp_path):
+    server = start_tree(tmp_path, "sleep 300 & sleep 300 & wait")
+    assert dagster_dev_server.stop(server) == []
+    assert dagster_dev_server.processes_using(server.home) == []
+
+
+def test_a_process_that_left_the_group_is_reported_and_still_killed(tmp_path):
+    server = start_tree(tmp_path, "setsid sleep 300 & wait")
+    escaped = dagster_dev_server.stop(server)
+    assert len(escaped) == 1
+    time.sleep(0.5)
+    assert dagster_dev_server.processes_using(server.home) == []
+
+
+def test_a_server_that_exits_before_answering_fails_fast_with_its_log(tmp_path):
+    process = subprocess.Popen(["sh", "-c", "exit 3"], start_new_session=True)
+    process.wait()
+    server = DevServer(process, dagster_dev_server.free_port(), tmp_path, tmp_path / "w.duckdb", tmp_path / "log")
+    with pytest.raises(RuntimeError, match="exited with 3"):
+        dagster_dev_server.wait_until_ready(server)
+
+
+def test_a_held_lock_on_the_warehouse_is_reported(tmp_path):
+    warehouse = tmp_path / "w.duckdb"
+    assert dagster_dev_server.open_for_write(warehouse) is None
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+                               "print('held', flush=True); time.sleep(60)", str(warehouse)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        assert "lock" in dagster_dev_server.open_for_write(warehouse).lower()
+    finally:
+        holder.kill()
+        holder.wait()
