@@ -15,6 +15,12 @@ concurrency:
     default_limit: 1
   runs:
     max_concurrent_runs: 1
+# The daemon fails runs stuck STARTING and frees pool slots a finished run still holds.
+# A dead run worker is not visible to it with the local launcher: see run_recovery.py.
+run_monitoring:
+  enabled: true
+  start_timeout_seconds: 300
+  free_slots_after_run_end_seconds: 60
 telemetry:
   enabled: false
 """
