@@ -11,7 +11,7 @@ PORT ?= 3000
 
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: install manifest test test-fast simulate backfill dev bench clean
+.PHONY: install manifest test test-fast reliability simulate backfill dev bench clean
 
 install: $(VENV_STAMP)
 
@@ -38,6 +38,11 @@ test: install manifest
 
 test-fast: install
 	.venv/bin/pytest -m "not slow"
+
+# Crashes (SIGKILL mid-run), concurrent runs with a real daemon, a locked warehouse, bad
+# input, safe defaults. Also part of `make test`.
+reliability: install manifest
+	.venv/bin/pytest -m reliability
 
 simulate: install manifest
 	.venv/bin/genai-pipeline simulate --days $(DAYS)
