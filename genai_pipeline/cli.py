@@ -88,10 +88,9 @@ def _fail(message: str) -> int:
 def _simulate(args: argparse.Namespace) -> int:
     from genai_pipeline.instance import dagster_home
     from genai_pipeline.paths import WarehousePathError, ensure_writable_warehouse, warehouse_path
+    from genai_pipeline.resources import lock_timeout_seconds
     from genai_pipeline.settings import SettingsError, SimulationSettings
     from genai_pipeline.simulate import UsageError, plan_days
-
-    from genai_pipeline.resources import lock_timeout_seconds
 
     try:
         SimulationSettings.from_env()

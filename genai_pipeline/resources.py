@@ -38,7 +38,10 @@ class WarehouseResource(DuckDBResource):
     @contextmanager
     def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
         path = ensure_writable_warehouse(warehouse_path({"GENAI_DUCKDB_PATH": self.database}))
-        timeout = lock_timeout_seconds() if self.lock_timeout_seconds is None else self.lock_timeout_seconds
+        try:
+            timeout = lock_timeout_seconds() if self.lock_timeout_seconds is None else self.lock_timeout_seconds
+        except SettingsError as error:  # a failed run with the message, as for any bad setting
+            raise Failure(description=str(error)) from None
         conn = connect_with_lock_retry(str(path), timeout)
         try:
             yield conn

@@ -135,3 +135,13 @@ def test_a_partition_key_outside_the_partitions_is_refused_before_anything_runs(
     with pytest.raises(Exception, match="(?i)partition"):
         launch(landed, key, {})
     assert digest(landed) == before
+
+
+def test_a_bad_lock_timeout_in_the_code_location_env_fails_the_run_with_it_named(landed, monkeypatch):
+    monkeypatch.setenv("GENAI_LOCK_TIMEOUT_SECONDS", "forever")
+    before = digest(landed)
+    result = launch(landed, "2025-12-02", {})
+    assert not result.success
+    failure = result.get_step_failure_events()[0].step_failure_data.user_failure_data
+    assert "GENAI_LOCK_TIMEOUT_SECONDS='forever'" in failure.description
+    assert digest(landed) == before
