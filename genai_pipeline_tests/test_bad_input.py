@@ -60,6 +60,7 @@ def test_a_bad_env_var_exits_2_with_one_line_before_anything_is_written(
     assert not home.exists() and not (tmp_path / "warehouse.duckdb").exists()
 
 
+@pytest.mark.slow
 def test_a_bad_start_date_exits_2_even_where_it_is_read_at_import(tmp_path):
     # backfill imports the asset graph, whose partitions read GENAI_START_DATE at import
     env = {**os.environ, "DAGSTER_HOME": str(tmp_path / "home"), "GENAI_START_DATE": "2025-13-01"}
@@ -105,6 +106,7 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "config, message",
     [
@@ -122,6 +124,7 @@ def test_bad_launchpad_config_fails_the_run_with_the_setting_named(landed, confi
     assert digest(landed) == before
 
 
+@pytest.mark.slow
 def test_launchpad_config_of_the_wrong_type_is_refused_before_the_run_starts(landed):
     before = digest(landed)
     with pytest.raises(DagsterInvalidConfigError, match="base_users"):
@@ -129,6 +132,7 @@ def test_launchpad_config_of_the_wrong_type_is_refused_before_the_run_starts(lan
     assert digest(landed) == before
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("key", ["2020-01-01", "2999-01-01", "yesterday", "2025-12-01' or 1=1 --"])
 def test_a_partition_key_outside_the_partitions_is_refused_before_anything_runs(landed, key):
     before = digest(landed)
@@ -137,6 +141,7 @@ def test_a_partition_key_outside_the_partitions_is_refused_before_anything_runs(
     assert digest(landed) == before
 
 
+@pytest.mark.slow
 def test_a_bad_lock_timeout_in_the_code_location_env_fails_the_run_with_it_named(landed, monkeypatch):
     monkeypatch.setenv("GENAI_LOCK_TIMEOUT_SECONDS", "forever")
     before = digest(landed)

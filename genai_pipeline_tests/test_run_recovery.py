@@ -41,6 +41,7 @@ def test_a_killed_or_zombie_process_is_dead_and_a_running_one_alive():
     assert not process_alive(child.pid)
 
 
+@pytest.mark.slow
 def test_the_sensor_leaves_a_live_run_alone_then_fails_it_once_its_worker_is_killed(tmp_path, monkeypatch):
     from genai_pipeline.instance import dagster_home
 
