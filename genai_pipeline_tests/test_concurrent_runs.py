@@ -5,6 +5,7 @@ import datetime as dt
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from dagster import DagsterEventType, DagsterInstance, DagsterRunStatus, RunsFilter
@@ -70,7 +71,7 @@ def test_six_per_partition_runs_queued_at_once_all_succeed_through_the_daemon(tm
     warehouse = tmp_path / "warehouse.duckdb"
     # A lock that cannot be waited for: any overlap of writers would fail its run.
     env = child_env(home, warehouse, GENAI_LOCK_TIMEOUT_SECONDS="0")
-    bin_dir = f"{sys.executable.rsplit('/', 1)[0]}"
+    bin_dir = Path(sys.executable).parent
     queued = subprocess.run(
         [f"{bin_dir}/dagster", "job", "backfill", "-w", "workspace.yaml", "-j", "raw_only_job",
          "--partitions", ",".join(DAYS), "--noprompt"],

@@ -3,12 +3,14 @@
 The reference is the same days simulated without a crash. After each kill every table must
 be entirely as before the run or entirely as the reference has it (no half-landed day, no
 half-built model); the Dagster instance must show the killed run as failed once the next
-command starts; re-running must give the reference's checksums exactly.
+command starts; re-running must give the reference's checksums exactly. Then, on that
+recovered warehouse, `simulate` and `backfill` started together must both succeed.
 """
 
 import re
 import shutil
 
+import duckdb
 import pytest
 from dagster import DagsterEventType, DagsterInstance, DagsterRunStatus, RunsFilter
 
@@ -113,7 +115,30 @@ def test_a_kill_in_the_middle_of_the_dbt_build_leaves_each_table_old_or_new_and_
     assert len(killed) == 1 + len(earlier) and set(earlier) <= set(killed)
     for run_id in killed:
         assert_marked_failed(home, run_id)
+    crash["killed"] = killed
     assert "Day  2 (2025-12-02)" in crash["log"].read_text().rsplit("Simulating", 1)[1]
+
+
+def test_afterwards_simulate_and_backfill_started_together_both_succeed(crash):
+    warehouse, home = crash["dir"] / "warehouse.duckdb", crash["dir"] / "home"
+    logs = [crash["root"] / "together-simulate.log", crash["root"] / "together-backfill.log"]
+    children = [
+        start([*SIMULATE, "--days", "3"], crash["env"], logs[0]),
+        start(["backfill", "--all"], crash["env"], logs[1]),
+    ]
+    try:
+        codes = [child.wait(timeout=600) for child in children]
+    finally:
+        for child in children:
+            kill_tree(child)
+    assert codes == [0, 0], [log.read_text()[-2000:] for log in logs]
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        mart_days = conn.execute("select count(distinct generation_date) from marts.fct_generations").fetchone()[0]
+        metric_days = conn.execute("select count(distinct metric_date) from backfill_metrics.generation_quality_flag").fetchone()[0]
+    assert mart_days == 3 and metric_days >= 2
+    killed = set(crash.get("killed", []))
+    with DagsterInstance.from_config(str(home)) as instance:
+        assert {r.status for r in instance.get_runs() if r.run_id not in killed} == {DagsterRunStatus.SUCCESS}
 
 
 def test_no_secret_from_the_environment_reaches_a_log_or_the_instance(crash):
