@@ -78,6 +78,7 @@ def plan_days(
 def run_backfill(args: argparse.Namespace, out: Callable[[str], None] = print) -> int:
     from genai_pipeline.assets.metrics import registered_metrics
     from genai_pipeline.paths import WarehousePathError, ensure_writable_warehouse, warehouse_path
+    from genai_pipeline.resources import lock_timeout_seconds
 
     metrics = registered_metrics()
     try:
@@ -86,6 +87,7 @@ def run_backfill(args: argparse.Namespace, out: Callable[[str], None] = print) -
         if args.metric is not None and args.metric not in metrics:
             raise UsageError(f"unknown metric {args.metric!r}; choose from {', '.join(metrics)}")
         warehouse = ensure_writable_warehouse(warehouse_path())
+        lock_timeout_seconds()  # a bad GENAI_LOCK_TIMEOUT_SECONDS fails here (SettingsError), not mid-run
     except (UsageError, WarehousePathError) as error:
         return _fail(str(error))
 
@@ -96,6 +98,9 @@ def run_backfill(args: argparse.Namespace, out: Callable[[str], None] = print) -
     from genai_pipeline.simulate import partition_bounds
 
     with inprocess_instance(dagster_home()) as instance:
+        from genai_pipeline.run_recovery import fail_runs_with_dead_workers
+
+        fail_runs_with_dead_workers(instance, out)
         if args.list:
             return list_metrics(instance, metrics, out)
         mart_days = {dt.date.fromisoformat(k) for k in instance.get_materialized_partitions(AssetKey(MART_KEY))}
@@ -136,10 +141,10 @@ def list_metrics(instance, metrics, out) -> int:
 def dry_run(instance, warehouse, specs, days, out) -> int:
     from genai_pipeline.assets.metrics import MetricWindow
     from genai_pipeline.metric_store import preview_counts
-    from genai_pipeline.resources import connect_with_lock_retry
+    from genai_pipeline.resources import connect_with_lock_retry, lock_timeout_seconds
 
     window = MetricWindow(days[0], days[-1] + dt.timedelta(days=1))
-    conn = connect_with_lock_retry(str(warehouse), timeout_seconds=30, read_only=True)
+    conn = connect_with_lock_retry(str(warehouse), timeout_seconds=lock_timeout_seconds(), read_only=True)
     try:
         counts = {spec.name: preview_counts(conn, spec, window) for spec in specs}
     finally:

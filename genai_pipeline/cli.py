@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 EXIT_USAGE = 2
+# Not a usage error: the warehouse is busy (another process holds DuckDB's lock).
+EXIT_FAILURE = 1
 
 
 class _Parser(argparse.ArgumentParser):
@@ -50,6 +52,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = build_parser().parse_args(argv)
+    from genai_pipeline.paths import WarehousePathError
+    from genai_pipeline.resources import WarehouseLockedError
+    from genai_pipeline.settings import SettingsError
+
     try:
         if args.command == "simulate":
             return _simulate(args)
@@ -66,6 +72,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except (SettingsError, WarehousePathError) as error:  # e.g. GENAI_* read while importing the graph
+        return _fail(str(error))
+    except WarehouseLockedError as error:
+        print(f"genai-pipeline: error: {error.description}", file=sys.stderr)
+        return EXIT_FAILURE
     return EXIT_USAGE
 
 
@@ -77,19 +88,24 @@ def _fail(message: str) -> int:
 def _simulate(args: argparse.Namespace) -> int:
     from genai_pipeline.instance import dagster_home
     from genai_pipeline.paths import WarehousePathError, ensure_writable_warehouse, warehouse_path
+    from genai_pipeline.resources import lock_timeout_seconds
     from genai_pipeline.settings import SettingsError, SimulationSettings
     from genai_pipeline.simulate import UsageError, plan_days
 
     try:
         SimulationSettings.from_env()
+        lock_timeout_seconds()
         warehouse = ensure_writable_warehouse(warehouse_path())
         plan_days(args.days, args.start, set())
     except (SettingsError, WarehousePathError, UsageError) as error:
         return _fail(str(error))
     dagster_home()
+    from genai_pipeline.run_recovery import fail_runs_with_dead_workers
     from genai_pipeline.runner import Simulation
 
     sim = Simulation(warehouse=warehouse, skip_dbt=args.skip_dbt, skip_tests=args.skip_tests)
+    # A run killed earlier still holds its pool slot: this run would wait on it for ever.
+    fail_runs_with_dead_workers(sim.instance, print)
     if args.reset:
         sim.reset(print)
     try:

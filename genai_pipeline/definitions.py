@@ -11,6 +11,7 @@ from genai_pipeline.jobs import daily_job, models_only_job, raw_only_job
 from genai_pipeline.dbt_resource import make_dbt_resource
 from genai_pipeline.paths import warehouse_path
 from genai_pipeline.resources import WarehouseResource
+from genai_pipeline.run_recovery import dead_run_worker_sensor
 from genai_pipeline.schedules import daily_schedule
 
 # dbt runs as a subprocess that reads GENAI_DUCKDB_PATH from its profile: make it the same
@@ -24,6 +25,7 @@ def build_defs() -> Definitions:
         assets=[raw_activity, dbt_models, *build_metric_assets()],
         jobs=[daily_job, raw_only_job, models_only_job],
         schedules=[daily_schedule],
+        sensors=[dead_run_worker_sensor],
         # Every run, including UI-launched backfills, executes its steps in one process:
         # a step subprocess re-imports dagster, dbt and the manifest (seconds each), and the
         # warehouse takes one writer at a time anyway.

@@ -1,5 +1,6 @@
 """The persistent Dagster home shared by `dagster dev`, the daemon and the CLI."""
 
+import fcntl
 import os
 from pathlib import Path
 
@@ -15,6 +16,12 @@ concurrency:
     default_limit: 1
   runs:
     max_concurrent_runs: 1
+# The daemon fails runs stuck STARTING and frees pool slots a finished run still holds.
+# A dead run worker is not visible to it with the local launcher: see run_recovery.py.
+run_monitoring:
+  enabled: true
+  start_timeout_seconds: 300
+  free_slots_after_run_end_seconds: 60
 telemetry:
   enabled: false
 # Dagster's SQLite event log with pooled connections: see genai_pipeline/event_log_storage.py.
@@ -33,4 +40,19 @@ def dagster_home() -> Path:
     if not config.exists():
         config.write_text(DAGSTER_YAML)
     os.environ["DAGSTER_HOME"] = str(home)
+    _create_storage_once(home)
     return home
+
+
+def _create_storage_once(home: Path) -> None:
+    """Creates the instance's sqlite storage under an exclusive file lock.
+
+    Two commands started together on a fresh home would both create its tables, and the
+    second fails ("table alembic_version already exists"). The first to take the lock
+    creates them; the others wait, then find them.
+    """
+    from dagster import DagsterInstance
+
+    with (home / ".storage-init.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        DagsterInstance.get().dispose()

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Iterator, Mapping, Optional
 
 import duckdb
 from dagster import Failure
@@ -13,6 +14,9 @@ from dagster_duckdb import DuckDBResource
 from pydantic import Field
 
 from genai_pipeline.paths import ensure_writable_warehouse, warehouse_path
+from genai_pipeline.settings import SettingsError
+
+DEFAULT_LOCK_TIMEOUT_SECONDS = 60.0
 
 
 class WarehouseLockedError(Failure):
@@ -27,16 +31,37 @@ class WarehouseResource(DuckDBResource):
     leaks the connection when the body raises.
     """
 
-    lock_timeout_seconds: float = Field(default=60.0, description="How long to wait for a held file lock.")
+    lock_timeout_seconds: Optional[float] = Field(
+        default=None, description="How long to wait for a held file lock (default: GENAI_LOCK_TIMEOUT_SECONDS or 60)."
+    )
 
     @contextmanager
     def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
         path = ensure_writable_warehouse(warehouse_path({"GENAI_DUCKDB_PATH": self.database}))
-        conn = connect_with_lock_retry(str(path), self.lock_timeout_seconds)
+        try:
+            timeout = lock_timeout_seconds() if self.lock_timeout_seconds is None else self.lock_timeout_seconds
+        except SettingsError as error:  # a failed run with the message, as for any bad setting
+            raise Failure(description=str(error)) from None
+        conn = connect_with_lock_retry(str(path), timeout)
         try:
             yield conn
         finally:
             conn.close()
+
+
+def lock_timeout_seconds(environ: Optional[Mapping[str, str]] = None) -> float:
+    """GENAI_LOCK_TIMEOUT_SECONDS: how long a run or the CLI waits for another process's lock."""
+    environ = os.environ if environ is None else environ
+    raw = environ.get("GENAI_LOCK_TIMEOUT_SECONDS", "").strip()
+    if not raw:
+        return DEFAULT_LOCK_TIMEOUT_SECONDS
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 3600:
+        raise SettingsError(f"invalid setting GENAI_LOCK_TIMEOUT_SECONDS={raw!r}: must be a number of seconds in 0..3600")
+    return value
 
 
 def connect_with_lock_retry(path: str, timeout_seconds: float, read_only: bool = False) -> duckdb.DuckDBPyConnection:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-from genai_pipeline.resources import connect_with_lock_retry
+from genai_pipeline.resources import connect_with_lock_retry, lock_timeout_seconds
 
 FROM_METRICS = """
     select metric_date as day, new_users, total_users, generations, revenue_usd, success_rate_pct
@@ -35,7 +35,7 @@ FROM_RAW = """
 def _rows(warehouse: Path, first: dt.date, last: dt.date, from_raw: bool) -> list[dict]:
     if not warehouse.exists():
         return []
-    conn = connect_with_lock_retry(str(warehouse), timeout_seconds=30, read_only=True)
+    conn = connect_with_lock_retry(str(warehouse), timeout_seconds=lock_timeout_seconds(), read_only=True)
     try:
         params = [first, last, first, last] if from_raw else [first, last]
         cursor = conn.execute(FROM_RAW if from_raw else FROM_METRICS, params)
