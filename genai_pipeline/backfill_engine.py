@@ -117,7 +117,7 @@ def workspace_context(instance: DagsterInstance, per_partition: bool = False) ->
 
 def per_partition_defs():
     """The definitions with the metrics backfilled one partition per run (Dagster calls this)."""
-    from dagster import BackfillPolicy, Definitions
+    from dagster import BackfillPolicy, Definitions, in_process_executor
 
     from genai_pipeline.assets.dbt import dbt_models
     from genai_pipeline.assets.metrics import build_metric_assets
@@ -127,6 +127,8 @@ def per_partition_defs():
     return Definitions(
         assets=[raw_activity, dbt_models, *build_metric_assets(BackfillPolicy.multi_run(1))],
         resources=defs.resources,
+        # Same executor as the project's own runs: the baseline differs only in runs per day.
+        executor=in_process_executor,
     )
 
 

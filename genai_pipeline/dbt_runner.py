@@ -102,9 +102,10 @@ class DbtRunnerResource(ConfigurableResource):
             "build", *selection, *self._common_args(target_path),
             *(["--indirect-selection", indirect] if indirect else []),
             # The run's event log records every result; dbt's debug log file and its JSON
-            # artifacts would cost a third of the build for nothing read afterwards.
-            "--log-level-file", "none", "--log-level", "warn", "--no-write-json",
-            "--no-use-colors", "--no-send-anonymous-usage-stats",
+            # artifacts would cost a third of the build for nothing read afterwards. Setting
+            # DBT_LOG_LEVEL_FILE (e.g. debug) brings dbt.log back, in the target dir.
+            *([] if os.environ.get("DBT_LOG_LEVEL_FILE") else ["--log-level-file", "none"]),
+            "--log-level", "warn", "--no-write-json", "--no-use-colors", "--no-send-anonymous-usage-stats",
         ]
         with _lock:
             try:

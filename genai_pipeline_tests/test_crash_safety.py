@@ -58,7 +58,8 @@ def crash(tmp_path_factory):
     root = tmp_path_factory.mktemp("crash")
     crashed, reference = root / "crashed", root / "reference"
     (crashed / "home").mkdir(parents=True)
-    env = child_env(crashed / "home", crashed / "warehouse.duckdb")
+    # dbt's log file (off by default) shows how far the build got
+    env = child_env(crashed / "home", crashed / "warehouse.duckdb", DBT_LOG_LEVEL_FILE="info")
     simulate_here(env, 1)
     shutil.copytree(crashed, reference)
     simulate_here(child_env(reference / "home", reference / "warehouse.duckdb"), 2)
