@@ -88,7 +88,8 @@ def score_day(series: Mapping[dt.date, Optional[float]], day: dt.date, rule: Met
     y = np.array([h[1] for h in history], dtype=float)
     slope, intercept = np.polyfit(x, y, 1)
     residuals = y - (slope * x + intercept)
+    expected = float(intercept)  # the line at offset 0, i.e. on `day`
     # ddof=2: the line used two degrees of freedom.
-    spread = max(float(np.sqrt((residuals**2).sum() / (len(y) - 2))), rule.floor(intercept))
-    z = (float(value) - intercept) / spread
-    return DayScore(day, float(value), len(history), float(intercept), spread, z)
+    spread = max(float(np.sqrt((residuals**2).sum() / (len(y) - 2))), rule.floor(expected))
+    z = (float(value) - expected) / spread
+    return DayScore(day, float(value), len(history), expected, spread, z)

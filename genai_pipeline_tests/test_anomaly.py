@@ -81,3 +81,8 @@ def test_a_formula_driven_series_does_not_alert_on_rounding():
     values[start + dt.timedelta(days=14)] += 1
     score = score_day(values, start + dt.timedelta(days=14), METRICS["new_users"])
     assert score.scored and not score.anomalous
+
+
+def test_scores_are_plain_floats_that_dagster_metadata_can_store(clean_month):
+    score = score_day(series(clean_month, "generations"), max(clean_month), METRICS["generations"])
+    assert all(type(v) is float for v in (score.value, score.expected, score.spread, score.z))
