@@ -10,9 +10,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import duckdb
 import pytest
 from dagster import (
+    AssetCheckEvaluation,
     AssetCheckResult,
     AssetCheckSeverity,
+    AssetKey,
+    DagsterEvent,
+    DagsterEventType,
     DagsterInstance,
+    DagsterRun,
+    DagsterRunStatus,
     Definitions,
     MetadataValue,
     asset,
@@ -21,6 +27,7 @@ from dagster import (
     materialize,
 )
 
+from genai_pipeline.alerts.evaluations import failed_evaluations
 from genai_pipeline.alerts.sensors import check_failure_alert_sensor, parse_cursor
 from genai_pipeline.alerts.sinks import AlertSinks
 from genai_pipeline.resources import WarehouseResource
@@ -240,3 +247,33 @@ def test_a_locked_warehouse_keeps_the_cursor_and_the_alert_comes_on_the_next_tic
         holder.wait()
     tick(instance, sinks(warehouse), blocked.cursor)
     assert len(alert_rows(warehouse)) == 1
+
+
+def started_run_with_a_failed_evaluation(instance, run_id: str) -> DagsterRun:
+    """A run still in progress (as the instance sees it) that has reported a failed check."""
+    run = instance.add_run(DagsterRun(job_name="toy", run_id=run_id, status=DagsterRunStatus.STARTED))
+    evaluation = AssetCheckEvaluation(
+        asset_key=AssetKey("orders"), check_name="amount_positive", passed=False, metadata={}, severity=AssetCheckSeverity.ERROR
+    )
+    instance.report_dagster_event(
+        DagsterEvent(DagsterEventType.ASSET_CHECK_EVALUATION.value, job_name="toy", event_specific_data=evaluation),
+        run_id=run_id,
+    )
+    return run
+
+
+def test_evaluations_of_a_running_run_wait_until_it_ends(instance, warehouse):
+    run = started_run_with_a_failed_evaluation(instance, "still-running")
+    waiting = tick(instance, sinks(warehouse))
+    assert "waiting for run still-running" in waiting.skip_message and parse_cursor(waiting.cursor)[0] == 0
+    instance.report_run_failed(run)
+    tick(instance, sinks(warehouse), waiting.cursor)
+    [alert] = alert_rows(warehouse)
+    assert (alert["run_id"], alert["severity"]) == ("still-running", "ERROR")
+
+
+def test_a_run_left_unfinished_for_too_long_no_longer_holds_back_its_alerts(instance):
+    started_run_with_a_failed_evaluation(instance, "crashed")
+    assert failed_evaluations(instance, 0, "http://ui").waiting_for_run == "crashed"
+    batch = failed_evaluations(instance, 0, "http://ui", max_wait_seconds=0)
+    assert batch.waiting_for_run is None and [a.run_id for a in batch.alerts] == ["crashed"]

@@ -6,6 +6,7 @@ so dbt tests, Python checks and anomaly checks are handled alike.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Callable, Optional
 
@@ -19,6 +20,9 @@ from dagster._core.storage.tags import (
 from genai_pipeline.alerts.alert import Alert, alert_from_evaluation
 
 BATCH_LIMIT = 500
+# A run whose process died without run monitoring stays STARTED forever: past this age its
+# evaluations are alerted anyway rather than holding back every later alert.
+MAX_WAIT_SECONDS = 3600.0
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,7 @@ def failed_evaluations(
     base_url: str,
     describe: Callable[[AssetCheckKey], Optional[str]] = lambda key: None,
     limit: int = BATCH_LIMIT,
+    max_wait_seconds: float = MAX_WAIT_SECONDS,
 ) -> EvaluationBatch:
     records = instance.event_log_storage.get_event_records(
         EventRecordsFilter(event_type=DagsterEventType.ASSET_CHECK_EVALUATION, after_cursor=after_storage_id),
@@ -62,7 +67,7 @@ def failed_evaluations(
         if record.run_id not in runs:
             runs[record.run_id] = instance.get_run_by_id(record.run_id) if record.run_id else None
         run = runs[record.run_id]
-        if run is not None and not run.is_finished:
+        if run is not None and not run.is_finished and time.time() - record.timestamp < max_wait_seconds:
             return EvaluationBatch(alerts, cursor, len(records), waiting_for_run=record.run_id)
         cursor = record.storage_id
         evaluation = record.event_log_entry.dagster_event.event_specific_data
