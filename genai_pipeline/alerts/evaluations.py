@@ -1,16 +1,18 @@
-"""Failed asset-check evaluations from the Dagster instance's event log, in storage order.
+"""Failed asset-check evaluations of the runs that ended since the last tick.
 
-Only the instance is read (the evaluation events and their runs), never how a check ran,
-so dbt tests, Python checks and anomaly checks are handled alike.
+Only the Dagster instance is read (run-end events, then each run's evaluation events),
+never how a check ran, so dbt tests, Python checks and anomaly checks are handled alike.
+Runs are found through their end events because those are indexed across runs on every
+event-log storage; check evaluations are not (the default SQLite storage shards events per
+run). Reading a run once it has ended also means its outcome and evidence are final.
 """
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-from dagster import AssetCheckEvaluation, AssetCheckKey, DagsterEventType, DagsterInstance, EventRecordsFilter
+from dagster import AssetCheckEvaluation, AssetCheckKey, DagsterEventType, DagsterInstance
 from dagster._core.storage.tags import (
     ASSET_PARTITION_RANGE_END_TAG,
     ASSET_PARTITION_RANGE_START_TAG,
@@ -19,21 +21,18 @@ from dagster._core.storage.tags import (
 
 from genai_pipeline.alerts.alert import Alert, alert_from_evaluation
 
-BATCH_LIMIT = 500
-# A run whose process died without run monitoring stays STARTED forever: past this age its
-# evaluations are alerted anyway rather than holding back every later alert.
-MAX_WAIT_SECONDS = 3600.0
+RUN_END_EVENTS = (DagsterEventType.RUN_SUCCESS, DagsterEventType.RUN_FAILURE, DagsterEventType.RUN_CANCELED)
+RUNS_PER_TICK = 25
 
 
 @dataclass(frozen=True)
 class EvaluationBatch:
     alerts: list[Alert]
-    # Storage id of the last evaluation consumed: the sensor's next cursor.
-    next_cursor: int
+    # Where each run-end event stream resumes: the sensor's next cursor.
+    cursors: dict[str, str]
+    runs_read: int
     evaluations_read: int
-    # A run still in progress: its evaluations (and everything after) wait for the next tick,
-    # so an alert only goes out once the run's outcome (and its evidence) is final.
-    waiting_for_run: Optional[str] = None
+    has_more: bool
 
 
 def run_url(base_url: str, run_id: str) -> str:
@@ -50,38 +49,39 @@ def run_partition(tags: dict[str, str]) -> Optional[str]:
 
 def failed_evaluations(
     instance: DagsterInstance,
-    after_storage_id: int,
+    cursors: dict[str, str],
     base_url: str,
     describe: Callable[[AssetCheckKey], Optional[str]] = lambda key: None,
-    limit: int = BATCH_LIMIT,
-    max_wait_seconds: float = MAX_WAIT_SECONDS,
+    runs_per_tick: int = RUNS_PER_TICK,
 ) -> EvaluationBatch:
-    records = instance.event_log_storage.get_event_records(
-        EventRecordsFilter(event_type=DagsterEventType.ASSET_CHECK_EVALUATION, after_cursor=after_storage_id),
-        limit=limit,
-        ascending=True,
-    )
-    runs: dict[str, object] = {}
-    alerts, cursor = [], after_storage_id
-    for record in records:
-        if record.run_id not in runs:
-            runs[record.run_id] = instance.get_run_by_id(record.run_id) if record.run_id else None
-        run = runs[record.run_id]
-        if run is not None and not run.is_finished and time.time() - record.timestamp < max_wait_seconds:
-            return EvaluationBatch(alerts, cursor, len(records), waiting_for_run=record.run_id)
-        cursor = record.storage_id
-        evaluation = record.event_log_entry.dagster_event.event_specific_data
-        if not isinstance(evaluation, AssetCheckEvaluation) or evaluation.passed:
-            continue
-        alerts.append(
-            alert_from_evaluation(
-                evaluation,
-                storage_id=record.storage_id,
-                run_id=record.run_id,
-                timestamp=record.timestamp,
-                partition_key=run_partition(dict(run.tags)) if run is not None else None,
-                run_url=run_url(base_url, record.run_id),
-                description=describe(evaluation.asset_check_key),
-            )
+    alerts, next_cursors, runs_read, evaluations_read, has_more = [], dict(cursors), 0, 0, False
+    for event_type in RUN_END_EVENTS:
+        ended = instance.fetch_run_status_changes(
+            event_type, limit=runs_per_tick, cursor=cursors.get(event_type.value), ascending=True
         )
-    return EvaluationBatch(alerts, cursor, len(records))
+        for run_record in ended.records:
+            run = instance.get_run_by_id(run_record.run_id)
+            partition = run_partition(dict(run.tags)) if run is not None else None
+            records = instance.event_log_storage.get_records_for_run(
+                run_record.run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION
+            ).records
+            runs_read, evaluations_read = runs_read + 1, evaluations_read + len(records)
+            for record in records:
+                evaluation = record.event_log_entry.dagster_event.event_specific_data
+                if not isinstance(evaluation, AssetCheckEvaluation) or evaluation.passed:
+                    continue
+                alerts.append(
+                    alert_from_evaluation(
+                        evaluation,
+                        storage_id=record.storage_id,
+                        run_id=run_record.run_id,
+                        timestamp=record.timestamp,
+                        partition_key=partition,
+                        run_url=run_url(base_url, run_record.run_id),
+                        description=describe(evaluation.asset_check_key),
+                    )
+                )
+        if ended.records:
+            next_cursors[event_type.value] = ended.cursor
+        has_more = has_more or ended.has_more
+    return EvaluationBatch(alerts, next_cursors, runs_read, evaluations_read, has_more)

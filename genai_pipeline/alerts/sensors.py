@@ -1,12 +1,12 @@
 """check_failure_alert_sensor: one alert per failed asset-check evaluation.
 
 Open-source Dagster does not alert on a failed check (and a failed non-blocking check does
-not even fail its run), so this sensor walks the instance's ASSET_CHECK_EVALUATION events
-in storage order. Its cursor (kept by the instance, so it survives restarts) is the storage
-id of the last evaluation it has recorded, plus whether some external delivery is still
-pending. The cursor only moves after the alerts are in the warehouse: a locked warehouse
-means the same evaluations are read again on the next tick, and their stable alert_id
-makes recording them twice a no-op.
+not even fail its run). Each tick this sensor takes the runs that ended (success, failure,
+cancel) since its cursor and reads their ASSET_CHECK_EVALUATION events. The cursor, kept by
+the instance so it survives restarts, holds where each run-end event stream resumes, plus
+whether some external delivery is still pending. It only moves after the alerts are in the
+warehouse: a locked warehouse means the same runs are read again on the next tick, and the
+alerts' stable ids make recording them twice a no-op.
 """
 
 from __future__ import annotations
@@ -25,13 +25,13 @@ from genai_pipeline.resources import WarehouseLockedError
 SENSOR_NAME = "check_failure_alert_sensor"
 
 
-def parse_cursor(cursor: Optional[str]) -> tuple[int, bool]:
+def parse_cursor(cursor: Optional[str]) -> tuple[dict[str, str], bool]:
     state = json.loads(cursor) if cursor else {}
-    return int(state.get("after_storage_id", 0)), bool(state.get("retry_pending", False))
+    return dict(state.get("run_ends", {})), bool(state.get("retry_pending", False))
 
 
-def make_cursor(after_storage_id: int, retry_pending: bool) -> str:
-    return json.dumps({"after_storage_id": after_storage_id, "retry_pending": retry_pending})
+def make_cursor(run_ends: dict[str, str], retry_pending: bool) -> str:
+    return json.dumps({"run_ends": run_ends, "retry_pending": retry_pending}, sort_keys=True)
 
 
 def check_description(context: SensorEvaluationContext, key: AssetCheckKey) -> Optional[str]:
@@ -48,18 +48,19 @@ def check_description(context: SensorEvaluationContext, key: AssetCheckKey) -> O
     description="Sends one alert per failed asset check (dbt tests, Python and anomaly checks) to the alert sinks.",
 )
 def check_failure_alert_sensor(context: SensorEvaluationContext, alert_sinks: AlertSinks) -> SkipReason:
-    after, retry_pending = parse_cursor(context.cursor)
+    run_ends, retry_pending = parse_cursor(context.cursor)
     batch = failed_evaluations(
-        context.instance, after, alert_sinks.dagster_url, lambda key: check_description(context, key)
+        context.instance, run_ends, alert_sinks.dagster_url, lambda key: check_description(context, key)
     )
-    waiting = f"; waiting for run {batch.waiting_for_run} to finish" if batch.waiting_for_run else ""
+    read = f"{batch.runs_read} ended run(s), {batch.evaluations_read} check evaluation(s) read"
+    more = "; more runs on the next tick" if batch.has_more else ""
     if not batch.alerts and not retry_pending:
-        context.update_cursor(make_cursor(batch.next_cursor, False))
-        return SkipReason(f"{batch.evaluations_read} evaluation(s) read, none failed{waiting}")
+        context.update_cursor(make_cursor(batch.cursors, False))
+        return SkipReason(f"{read}, none failed{more}")
     try:
         report = alert_sinks.deliver(batch.alerts, context.log)
     except (WarehouseLockedError, WarehousePathError, duckdb.Error) as error:
         context.log.error(f"{len(batch.alerts)} alert(s) not recorded, retried next tick: {error}")
         return SkipReason(f"warehouse unavailable, {len(batch.alerts)} alert(s) kept for the next tick")
-    context.update_cursor(make_cursor(batch.next_cursor, report.failed > 0))
-    return SkipReason(f"{batch.evaluations_read} evaluation(s) read; {report}{waiting}")
+    context.update_cursor(make_cursor(batch.cursors, report.failed > 0))
+    return SkipReason(f"{read}; {report}{more}")
