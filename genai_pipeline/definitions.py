@@ -4,6 +4,9 @@ import os
 
 from dagster import Definitions, in_process_executor
 
+from genai_pipeline.alerts.sensors import check_failure_alert_sensor
+from genai_pipeline.alerts.sinks import alert_sinks_from_env
+from genai_pipeline.assets.anomalies import daily_metrics_anomalies
 from genai_pipeline.assets.dbt import dbt_models
 from genai_pipeline.assets.metrics import build_metric_assets
 from genai_pipeline.assets.raw import raw_activity
@@ -24,8 +27,9 @@ def build_defs() -> Definitions:
     return Definitions(
         assets=[raw_activity, dbt_models, *build_metric_assets()],
         jobs=[daily_job, raw_only_job, models_only_job],
+        asset_checks=[daily_metrics_anomalies],
         schedules=[daily_schedule],
-        sensors=[dead_run_worker_sensor],
+        sensors=[dead_run_worker_sensor, check_failure_alert_sensor],
         # Every run, including UI-launched backfills, executes its steps in one process:
         # a step subprocess re-imports dagster, dbt and the manifest (seconds each), and the
         # warehouse takes one writer at a time anyway.
@@ -33,6 +37,7 @@ def build_defs() -> Definitions:
         resources={
             "warehouse": WarehouseResource(database=os.environ["GENAI_DUCKDB_PATH"]),
             "dbt": make_dbt_resource(),
+            "alert_sinks": alert_sinks_from_env(os.environ["GENAI_DUCKDB_PATH"]),
         },
     )
 

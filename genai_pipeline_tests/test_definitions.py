@@ -64,3 +64,17 @@ def test_the_tick_at_half_past_midnight_requests_yesterday():
     requests = schedule.evaluate_tick(build_schedule_context(scheduled_execution_time=tick)).run_requests
     assert [r.partition_key for r in requests] == ["2026-03-14"]
     assert requests[0].job_name == "daily_job"
+
+
+def test_the_check_failure_alert_sensor_runs_by_default():
+    from dagster import DefaultSensorStatus
+
+    assert defs.resolve_sensor_def("check_failure_alert_sensor").default_status == DefaultSensorStatus.RUNNING
+
+
+def test_the_daily_job_runs_the_anomaly_checks_on_daily_metrics():
+    from dagster import AssetCheckKey
+
+    anomaly = {AssetCheckKey(AssetKey("daily_metrics"), f"{m}_anomaly") for m in ("generations", "revenue_usd", "success_rate_pct", "new_users")}
+    assert anomaly <= set(_check_keys())
+    assert anomaly <= set(defs.resolve_job_def("daily_job").asset_layer.asset_graph.asset_check_keys)

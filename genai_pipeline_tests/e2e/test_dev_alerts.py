@@ -63,7 +63,7 @@ def wait_for_alerts(warehouse, run_id: str, expected: int) -> list[tuple]:
     while time.monotonic() < deadline:
         conn = connect_with_lock_retry(str(warehouse), timeout_seconds=30, read_only=True)
         try:
-            [table] = conn.execute("select table_schema || '.' || table_name from information_schema.tables "
+            [(table,)] = conn.execute("select table_schema || '.' || table_name from information_schema.tables "
                                    "where table_name = 'alerts'").fetchall() or [(None,)]
             if table:
                 rows = conn.execute(f"select asset_key, check_name, partition_key, failing_rows from {table} "

@@ -1,0 +1,1 @@
+"""Alerts on failed asset checks: the sensor, the alert sinks, and the failing-row evidence."""
