@@ -9,12 +9,13 @@ The events are dbt's own structured events, handed to dagster-dbt's event transl
 materializations and asset-check results are exactly what the dbt CLI resource would yield.
 """
 
+import json
 import os
 import threading
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, ContextManager, Iterator, Optional
 
-from dagster import AssetExecutionContext, ConfigurableResource, Failure
+from dagster import AssetCheckResult, AssetExecutionContext, ConfigurableResource, Failure, MetadataValue
 from dagster_dbt.asset_utils import (
     DAGSTER_DBT_EXCLUDE_METADATA_KEY,
     DAGSTER_DBT_SELECT_METADATA_KEY,
@@ -26,6 +27,9 @@ from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
 
 # dbt's result events, one per executed node; dagster-dbt turns these into Dagster events.
 RESULT_EVENTS = frozenset({"LogSeedResult", "LogModelResult", "LogSnapshotResult", "LogTestResult"})
+
+# Failing rows kept with a failed test's check result, for the alert.
+SAMPLE_ROWS = 10
 
 _parsed: dict[tuple, Any] = {}
 _lock = threading.Lock()
@@ -75,9 +79,16 @@ class DbtRunnerResource(ConfigurableResource):
             _parsed[key] = result.result
         return _parsed[key]
 
-    def build(self, context: AssetExecutionContext) -> Iterator[Any]:
+    def build(
+        self, context: AssetExecutionContext, sample_from: Optional[Callable[[], ContextManager[Any]]] = None
+    ) -> Iterator[Any]:
         """`dbt build` of the step's selected models and tests; yields their Dagster events,
-        then raises Failure naming every failed node if dbt did not succeed."""
+        then raises Failure naming every failed node if dbt did not succeed.
+
+        sample_from: opens a warehouse connection; each failed or warned test's check result
+        then carries up to SAMPLE_ROWS of its failing rows (metadata "sample"), read with the
+        SQL the test just ran, so the alert shows the rows the run saw.
+        """
         from dbt.cli.main import dbtRunner
         from dbt_common.events.functions import msg_to_dict
 
@@ -112,16 +123,50 @@ class DbtRunnerResource(ConfigurableResource):
                 result = dbtRunner(manifest=self._manifest(target_path), callbacks=[collect]).invoke(args)
             finally:
                 release_duckdb()
+        samples = _failing_samples(result, sample_from) if sample_from else {}
         for raw in raw_events:
             event = DbtCoreCliEventMessage(raw_event=raw, event_history_metadata={})
-            yield from event.to_default_asset_events(
+            for dagster_event in event.to_default_asset_events(
                 manifest=manifest, dagster_dbt_translator=translator, context=context, target_path=target_path
-            )
+            ):
+                sample = samples.get(raw["data"]["node_info"]["unique_id"])
+                if sample is not None and isinstance(dagster_event, AssetCheckResult):
+                    dagster_event = dagster_event.with_metadata({**dagster_event.metadata, "sample": MetadataValue.json(sample)})
+                yield dagster_event
         if result.exception is not None:
             raise Failure(f"dbt build failed: {result.exception}")
         if not result.success:
             failed = _failed_nodes(raw_events)
             raise Failure(f"dbt build failed: {len(failed)} node(s) failed: {', '.join(failed)}")
+
+
+def _failing_samples(result: Any, sample_from: Callable[[], ContextManager[Any]]) -> dict[str, list[dict]]:
+    """unique_id -> the first failing rows of each test that failed or warned.
+
+    A test's compiled SQL selects exactly its failing rows (the partition window already
+    substituted), so re-reading it right after the build costs nothing when every test
+    passes, unlike dbt's store_failures, which writes a table per test on every run.
+    """
+    from dbt.artifacts.schemas.results import TestStatus
+
+    failed = {
+        r.node.unique_id: r.node.compiled_code
+        for r in getattr(result.result, "results", None) or []
+        if r.node.resource_type == "test" and r.status in (TestStatus.Fail, TestStatus.Warn) and r.node.compiled_code
+    }
+    samples: dict[str, list[dict]] = {}
+    if not failed:
+        return samples
+    with sample_from() as conn:
+        for unique_id, sql in failed.items():
+            try:
+                cursor = conn.execute(f"select * from ({sql}) as failing limit {SAMPLE_ROWS}")
+            except Exception:  # the sample is evidence for the alert, never a reason to fail the step
+                continue
+            names = [column[0] for column in cursor.description]
+            rows = [dict(zip(names, row)) for row in cursor.fetchall()]
+            samples[unique_id] = json.loads(json.dumps(rows, default=str))
+    return samples
 
 
 def _failed_nodes(raw_events: list[dict]) -> list[str]:

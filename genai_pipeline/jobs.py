@@ -5,7 +5,6 @@ The two narrower jobs serve `simulate --skip-dbt` and `--skip-tests`.
 
 from dagster import AssetSelection, define_asset_job, in_process_executor
 
-from genai_pipeline.alerts.evidence import EVIDENCE_HOOKS
 from genai_pipeline.partitions import daily_partitions
 
 DAILY_JOB = "daily_job"
@@ -22,8 +21,6 @@ daily_job = define_asset_job(
     selection=AssetSelection.all(),
     partitions_def=daily_partitions,
     executor_def=in_process_executor,
-    # Keep the failing rows of failed dbt tests for the alerts before the next run replaces them.
-    hooks=EVIDENCE_HOOKS,
     description="Land one simulated day of raw activity, build the dbt models, run every check.",
 )
 raw_only_job = define_asset_job(

@@ -138,7 +138,7 @@ def test_a_warn_failure_alerts_once_with_its_failing_rows_and_lets_the_day_build
     assert (alert["asset_key"], alert["check_name"], alert["severity"]) == ("raw/users", COUNTRY_CHECK, "WARN")
     assert alert["partition_key"] == WARN_DAY and alert["failing_rows"] == 1 and not alert["blocked_downstream"]
     assert [row["value_field"] for row in json.loads(alert["sample"])] == ["XX"]
-    assert alert["sample_source"] == "dbt store_failures, captured in the run"
+    assert alert["sample_source"] == "check metadata"
     assert alert["run_url"] == f"http://ui.example/runs/{result.run_id}"
     assert result.success and downstream_of(AssetKey(["raw", "users"])) <= materialized(result)
     assert totals[f"{WARN_DAY} again"] == totals[WARN_DAY] == 3

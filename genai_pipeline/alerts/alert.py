@@ -28,7 +28,7 @@ class Alert:
     blocked_downstream: bool
     description: str
     evaluated_at: dt.datetime
-    # The dbt test behind the check, when it is one: its failing rows live in the warehouse.
+    # The dbt test behind the check, when it is one.
     dbt_unique_id: Optional[str] = None
     sample: list[dict] = field(default_factory=list)
     sample_source: str = "none"

@@ -20,7 +20,6 @@ from dagster import ConfigurableResource, EnvVar
 
 from genai_pipeline.alerts.alert import Alert
 from genai_pipeline.alerts.channels import mask, post_slack, post_webhook, url_origin
-from genai_pipeline.alerts.evidence import with_sample
 from genai_pipeline.alerts.store import ensure_tables, mark_deliveries, pending_deliveries, record_alerts
 from genai_pipeline.resources import WarehouseLockedError, WarehouseResource
 
@@ -67,7 +66,7 @@ class AlertSinks(ConfigurableResource):
         sinks = self.external_sinks()
         with self.warehouse.get_connection() as conn:
             ensure_tables(conn)
-            new = record_alerts(conn, [with_sample(conn, alert) for alert in alerts], sinks)
+            new = record_alerts(conn, alerts, sinks)
             pending = pending_deliveries(conn, sinks)
         for alert in new:
             line = json.dumps({"event": "genai_pipeline.alert", **alert.payload()})

@@ -6,8 +6,6 @@
   alert was recorded; `status` goes pending -> delivered, `attempts` and `last_error`
   (secrets masked) tell why an alert is still pending. Pending rows are retried each tick.
   A sink configured later does not receive the alerts recorded before it existed.
-- `check_failure_samples`: failing rows of dbt tests, captured inside the run
-  (see evidence.py) before the next run replaces dbt's failure tables.
 Times are UTC.
 """
 
@@ -48,15 +46,6 @@ DDL = (
         updated_at timestamp not null,
         delivered_at timestamp,
         primary key (alert_id, sink)
-    )""",
-    """create table if not exists main.check_failure_samples (
-        run_id varchar not null,
-        asset_key varchar not null,
-        check_name varchar not null,
-        failing_rows bigint,
-        sample varchar not null,
-        captured_at timestamp not null,
-        primary key (run_id, asset_key, check_name)
     )""",
 )
 

@@ -67,7 +67,7 @@ def dbt_models(context: AssetExecutionContext, dbt: DbtRunnerResource, warehouse
     # The window reaches dbt as env vars, not --vars: see macros/partition_window.sql.
     manifest = get_manifest_and_translator_from_dbt_assets([context.assets_def])[0]
     with window_env(window):
-        yield from with_row_counts(dbt.build(context), manifest, window, warehouse)
+        yield from with_row_counts(dbt.build(context, sample_from=warehouse.get_connection), manifest, window, warehouse)
 
 
 def with_row_counts(
