@@ -45,6 +45,16 @@ def run_cli(argv: list[str], env: dict[str, str], log: Path, timeout: float = 60
         kill_tree(process)
 
 
+def run_together(commands: list[list[str]], env: dict[str, str], logs: list[Path], timeout: float = 600) -> list[int]:
+    """Starts every command at once; their exit codes (each child is killed if it outlives this)."""
+    children = [start(argv, env, log) for argv, log in zip(commands, logs)]
+    try:
+        return [child.wait(timeout=timeout) for child in children]
+    finally:
+        for child in children:
+            kill_tree(child)
+
+
 def kill_tree(process: subprocess.Popen) -> None:
     """SIGKILL the child's whole process group: the run and dbt, wherever dbt runs."""
     try:

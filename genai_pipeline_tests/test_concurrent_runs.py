@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from dagster import DagsterEventType, DagsterInstance, DagsterRunStatus, RunsFilter
-from reliability_support import ROOT, SMALL, checksums, child_env, kill_tree, start
+from reliability_support import ROOT, SMALL, checksums, child_env, kill_tree, run_together
 
 from genai_pipeline.resources import WarehouseResource
 
@@ -109,12 +109,7 @@ def test_two_simulate_commands_started_together_both_succeed_with_writes_seriali
     warehouse = tmp_path / "warehouse.duckdb"
     env = child_env(home, warehouse)
     logs = [tmp_path / "first.log", tmp_path / "second.log"]
-    children = [start(["simulate", "--skip-dbt", "--days", str(len(DAYS))], env, log) for log in logs]
-    try:
-        codes = [child.wait(timeout=600) for child in children]
-    finally:
-        for child in children:
-            kill_tree(child)
+    codes = run_together([["simulate", "--skip-dbt", "--days", str(len(DAYS))]] * 2, env, logs)
     assert codes == [0, 0], [log.read_text()[-2000:] for log in logs]
     assert checksums(warehouse, ("raw",)) == sequential
     with DagsterInstance.from_config(str(home)) as instance:

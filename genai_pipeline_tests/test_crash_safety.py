@@ -23,6 +23,7 @@ from reliability_support import (
     files_containing,
     kill_tree,
     run_cli,
+    run_together,
     start,
     wait_until,
 )
@@ -123,15 +124,7 @@ def test_a_kill_in_the_middle_of_the_dbt_build_leaves_each_table_old_or_new_and_
 def test_afterwards_simulate_and_backfill_started_together_both_succeed(crash):
     warehouse, home = crash["dir"] / "warehouse.duckdb", crash["dir"] / "home"
     logs = [crash["root"] / "together-simulate.log", crash["root"] / "together-backfill.log"]
-    children = [
-        start([*SIMULATE, "--days", "3"], crash["env"], logs[0]),
-        start(["backfill", "--all"], crash["env"], logs[1]),
-    ]
-    try:
-        codes = [child.wait(timeout=600) for child in children]
-    finally:
-        for child in children:
-            kill_tree(child)
+    codes = run_together([[*SIMULATE, "--days", "3"], ["backfill", "--all"]], crash["env"], logs)
     assert codes == [0, 0], [log.read_text()[-2000:] for log in logs]
     with duckdb.connect(str(warehouse), read_only=True) as conn:
         mart_days = conn.execute("select count(distinct generation_date) from marts.fct_generations").fetchone()[0]
