@@ -1,10 +1,10 @@
 """Alerts end to end on the real daily job: one module-scoped history, the sensor ticked
 after each run, as the daemon would.
 
-  2025-12-01..08  one clean single-run range              -> no alert
-  2025-12-09      a user from country 'XX' (warn test)    -> one WARN alert, downstream built,
+  2025-12-01..30  a clean 30-day simulation, one run      -> no alert (anomaly checks score 23 days)
+  2025-12-31      a user from country 'XX' (warn test)    -> one WARN alert, downstream built,
                   and an outage: 10% of the sessions      -> the volume anomaly checks alert
-  2025-12-10      'XX' again + a user without a tier      -> WARN again + ERROR, downstream blocked
+  2026-01-01      'XX' again + a user without a tier      -> WARN again + ERROR, downstream blocked
 """
 
 import json
@@ -24,8 +24,8 @@ from test_dbt_pipeline import run_day
 
 pytestmark = pytest.mark.slow
 
-CLEAN = ("2025-12-01", "2025-12-08")
-WARN_DAY, ERROR_DAY = "2025-12-09", "2025-12-10"
+CLEAN = ("2025-12-01", "2025-12-30")
+WARN_DAY, ERROR_DAY = "2025-12-31", "2026-01-01"
 COUNTRY_CHECK = "source_accepted_values_raw_users_country__US__GB__DE__FR__IN__BR__JP__CA__KR__ES"
 TIER_CHECK = "source_not_null_raw_users_user_tier"
 
@@ -128,7 +128,8 @@ def test_a_clean_range_of_days_raises_no_alert(history):
     evaluations = runs["clean"].get_asset_check_evaluations()
     anomaly = [e for e in evaluations if e.check_name.endswith("_anomaly")]
     assert len(anomaly) == 4 and all(e.passed for e in anomaly)
-    assert all(e.metadata["days_scored"].value == 1 for e in anomaly)  # day 8 has 7 days behind it
+    # every day from the 8th on has the 7 days of history a score needs
+    assert all(e.metadata["days_scored"].value == 23 for e in anomaly)
 
 
 def test_a_warn_failure_alerts_once_with_its_failing_rows_and_lets_the_day_build(history):
