@@ -14,12 +14,10 @@ transactions, never corrupt the file. Schema, layout and behaviour are Dagster's
 is selected in the instance's dagster.yaml (instance.py) like any pluggable storage.
 """
 
-import os
 from collections import OrderedDict
 from contextlib import contextmanager
 from typing import Iterator
 
-from dagster import Field, StringSource
 from dagster._core.storage.event_log import SqliteEventLogStorage
 from dagster._core.storage.sqlite import SQLITE_BUSY_TIMEOUT_SECONDS
 from sqlalchemy import create_engine, event
@@ -42,15 +40,10 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
         super().__init__(base_dir, inst_data=inst_data)
 
     @classmethod
-    def config_type(cls):
-        return {"base_dir": Field(StringSource, is_required=False)}
-
-    @classmethod
     def from_config_value(cls, inst_data, config_value):
-        # The parent's classmethod hard-codes its own class. Without base_dir, Dagster's default
-        # place under DAGSTER_HOME, so the instance folder can move.
-        base_dir = config_value.get("base_dir") or os.path.join(os.environ["DAGSTER_HOME"], "history", "runs")
-        return cls(base_dir=base_dir, inst_data=inst_data)
+        # The parent's classmethod hard-codes its own class. base_dir is explicit (instance.py
+        # writes it): DAGSTER_HOME may name another instance than the one being loaded.
+        return cls(inst_data=inst_data, **config_value)
 
     def _engine(self, shard: str) -> Engine:
         engine = self._engines.get(shard)

@@ -1,6 +1,7 @@
 """The persistent Dagster home shared by `dagster dev`, the daemon and the CLI."""
 
 import fcntl
+import json
 import os
 from pathlib import Path
 
@@ -9,7 +10,7 @@ from genai_pipeline.paths import DEFAULT_DAGSTER_HOME
 # DuckDB takes one writer process at a time: every asset that writes the warehouse is in
 # pool "duckdb", limited to one slot, and the run queue starts one run at a time, so a
 # backfill, the schedule and the CLI wait for each other instead of failing on the lock.
-DAGSTER_YAML = """\
+DAGSTER_YAML_TEMPLATE = """\
 # Written by genai-pipeline on first use; edit freely, it is not overwritten.
 concurrency:
   pools:
@@ -25,11 +26,19 @@ run_monitoring:
 telemetry:
   enabled: false
 # Dagster's SQLite event log with pooled connections: see genai_pipeline/event_log_storage.py.
+# base_dir is this folder's history/runs, Dagster's own default place (change it if you move
+# the folder).
 event_log_storage:
   module: genai_pipeline.event_log_storage
   class: PooledSqliteEventLogStorage
-  config: {}
+  config:
+    base_dir: {event_log_dir}
 """
+
+
+def dagster_yaml(home: Path) -> str:
+    """The project's dagster.yaml for the instance folder `home`."""
+    return DAGSTER_YAML_TEMPLATE.format(event_log_dir=json.dumps(str(home.resolve() / "history" / "runs")))
 
 
 def dagster_home() -> Path:
@@ -38,7 +47,7 @@ def dagster_home() -> Path:
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     if not config.exists():
-        config.write_text(DAGSTER_YAML)
+        config.write_text(dagster_yaml(home))
     os.environ["DAGSTER_HOME"] = str(home)
     _create_storage_once(home)
     return home

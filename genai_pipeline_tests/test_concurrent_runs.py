@@ -16,29 +16,31 @@ from genai_pipeline.resources import WarehouseResource
 pytestmark = [pytest.mark.slow, pytest.mark.reliability]
 
 DAYS = [(dt.date(2025, 12, 1) + dt.timedelta(days=i)).isoformat() for i in range(6)]
+BUILT = ("raw", "marts", "metrics")
 
 
 @pytest.fixture(scope="module")
 def sequential(tmp_path_factory):
-    """The same six raw days landed one run after another: the reference."""
+    """The same six days, one daily_job run after another: the reference."""
     from genai_pipeline.definitions import defs
 
     warehouse = tmp_path_factory.mktemp("sequential") / "warehouse.duckdb"
-    job = defs.resolve_job_def("raw_only_job")
+    job = defs.resolve_job_def("daily_job")
     with pytest.MonkeyPatch.context() as env:
         env.setenv("GENAI_BASE_USERS", SMALL["GENAI_BASE_USERS"])
+        env.setenv("GENAI_DUCKDB_PATH", str(warehouse))  # dbt's profile reads it
         for day in DAYS:
             resources = {"warehouse": WarehouseResource(database=str(warehouse))}
             assert job.execute_in_process(partition_key=day, instance=DagsterInstance.ephemeral(), resources=resources).success
-    return checksums(warehouse, ("raw",))
+    return checksums(warehouse, BUILT)
 
 
 def project_home(path):
     """A Dagster home with the dagster.yaml that `make dev` and the CLI write."""
-    from genai_pipeline.instance import DAGSTER_YAML
+    from genai_pipeline.instance import dagster_yaml
 
     path.mkdir()
-    (path / "dagster.yaml").write_text(DAGSTER_YAML)
+    (path / "dagster.yaml").write_text(dagster_yaml(path))
     return path
 
 
@@ -73,7 +75,7 @@ def test_six_per_partition_runs_queued_at_once_all_succeed_through_the_daemon(tm
     env = child_env(home, warehouse, GENAI_LOCK_TIMEOUT_SECONDS="0")
     bin_dir = Path(sys.executable).parent
     queued = subprocess.run(
-        [f"{bin_dir}/dagster", "job", "backfill", "-w", "workspace.yaml", "-j", "raw_only_job",
+        [f"{bin_dir}/dagster", "job", "backfill", "-w", "workspace.yaml", "-j", "daily_job",
          "--partitions", ",".join(DAYS), "--noprompt"],
         env=env, cwd=ROOT, capture_output=True, text=True,
     )
@@ -88,7 +90,7 @@ def test_six_per_partition_runs_queued_at_once_all_succeed_through_the_daemon(tm
         with DagsterInstance.from_config(str(home)) as instance:
             deadline = time.monotonic() + 600
             while True:
-                runs = instance.get_runs(RunsFilter(job_name="raw_only_job"))
+                runs = instance.get_runs(RunsFilter(job_name="daily_job"))
                 if len(runs) == len(DAYS) and all(r.is_finished for r in runs):
                     break
                 assert daemon.poll() is None, log.read_text()[-3000:]
@@ -100,7 +102,7 @@ def test_six_per_partition_runs_queued_at_once_all_succeed_through_the_daemon(tm
             assert all(r.tags.get("dagster/backfill") for r in runs)
     finally:
         kill_tree(daemon)
-    assert checksums(warehouse, ("raw",)) == sequential
+    assert checksums(warehouse, BUILT) == sequential
 
 
 def test_two_simulate_commands_started_together_both_succeed_with_writes_serialized(tmp_path, sequential):
@@ -109,9 +111,10 @@ def test_two_simulate_commands_started_together_both_succeed_with_writes_seriali
     warehouse = tmp_path / "warehouse.duckdb"
     env = child_env(home, warehouse)
     logs = [tmp_path / "first.log", tmp_path / "second.log"]
-    codes = run_together([["simulate", "--skip-dbt", "--days", str(len(DAYS))]] * 2, env, logs)
+    # Whole days (raw + dbt, ~10 s each), so that the two commands surely overlap.
+    codes = run_together([["simulate", "--days", str(len(DAYS))]] * 2, env, logs)
     assert codes == [0, 0], [log.read_text()[-2000:] for log in logs]
-    assert checksums(warehouse, ("raw",)) == sequential
+    assert checksums(warehouse, BUILT) == sequential
     with DagsterInstance.from_config(str(home)) as instance:
         runs = instance.get_runs()
         assert {r.status for r in runs} == {DagsterRunStatus.SUCCESS}

@@ -8,6 +8,7 @@ from dagster._core.storage.asset_check_execution_record import AssetCheckExecuti
 
 from genai_pipeline import event_log_storage
 from genai_pipeline.event_log_storage import PooledSqliteEventLogStorage
+from genai_pipeline.instance import dagster_yaml
 
 
 @asset
@@ -21,10 +22,7 @@ def tiny_is_positive() -> AssetCheckResult:
 
 
 def pooled_instance(home: Path) -> DagsterInstance:
-    (home / "dagster.yaml").write_text(
-        "event_log_storage:\n  module: genai_pipeline.event_log_storage\n"
-        "  class: PooledSqliteEventLogStorage\n  config: {}\n"
-    )
+    (home / "dagster.yaml").write_text(dagster_yaml(home))
     return DagsterInstance.from_config(str(home))
 
 
@@ -64,3 +62,13 @@ def test_a_long_lived_process_keeps_a_bounded_number_of_databases_open(tmp_path,
     assert len(instance.event_log_storage._engines) <= 3
     # A run whose engine was evicted is still readable (and writable) through a new one.
     assert instance.event_log_storage.get_records_for_run(runs[0]).records
+
+
+def test_an_instance_loaded_from_its_folder_keeps_its_events_there_whatever_dagster_home_says(tmp_path, monkeypatch):
+    home, elsewhere = tmp_path / "home", tmp_path / "elsewhere"
+    home.mkdir()
+    elsewhere.mkdir()
+    monkeypatch.setenv("DAGSTER_HOME", str(elsewhere))
+    result = materialize([tiny], instance=pooled_instance(home))
+    assert SqliteEventLogStorage(str(home / "history" / "runs")).get_records_for_run(result.run_id).records
+    assert not (elsewhere / "history").exists()
