@@ -73,16 +73,17 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
                 with conn.begin():
                     yield conn
 
+    def _close_engines(self) -> None:
+        with self._db_lock:
+            while self._engines:
+                self._engines.popitem()[1].dispose()
+
     def wipe(self) -> None:
         # wipe() deletes the run shards' files: an open connection would go on writing to
         # the deleted file.
-        with self._db_lock:
-            while self._engines:
-                self._engines.popitem()[1].dispose()
+        self._close_engines()
         super().wipe()
 
     def dispose(self) -> None:
-        with self._db_lock:
-            while self._engines:
-                self._engines.popitem()[1].dispose()
+        self._close_engines()
         super().dispose()
