@@ -12,13 +12,27 @@ Here each database file keeps its engine and one pooled SQLite connection, and c
 SIGKILL) loses nothing committed; only an OS crash or power loss can roll back the last
 transactions, never corrupt the file. Schema, layout and behaviour are Dagster's own; the class
 is selected in the instance's dagster.yaml (instance.py) like any pluggable storage.
+
+Two more per-statement costs go:
+- `has_table`, which Dagster asks before storing every asset-check event, opened a fresh
+  engine and inspected the schema each time; a table, once seen, is remembered.
+- Dagster stores a run's planned events (one per asset and check, ~200 a day, ~800 for a
+  month in one run) and a range run's per-partition materializations as batches when
+  DAGSTER_EVENT_BATCH_SIZE is set; the base class then stores them one by one. Here a batch
+  is one transaction per database file. Loading this storage sets the variable (unless the
+  environment already does), so every process of the instance batches: the CLI, the run
+  workers, the webserver and the daemon.
 """
 
+import os
+import threading
 from collections import OrderedDict
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Iterator, Sequence
 
+from dagster._core.events.log import EventLogEntry
 from dagster._core.storage.event_log import SqliteEventLogStorage
+from dagster._core.storage.event_log.sqlite.sqlite_event_log import INDEX_SHARD_NAME
 from dagster._core.storage.sqlite import SQLITE_BUSY_TIMEOUT_SECONDS
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
@@ -26,6 +40,8 @@ from sqlalchemy.engine import Connection, Engine
 # The index shard plus the runs being written or watched; a long-lived webserver reading
 # thousands of runs keeps only the most recent open.
 MAX_ENGINES = 16
+# Big enough for a month's planned events in one flush; Dagster flushes at each batch's end.
+EVENT_BATCH_SIZE = 2000
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -37,6 +53,9 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 class PooledSqliteEventLogStorage(SqliteEventLogStorage):
     def __init__(self, base_dir: str, inst_data=None):
         self._engines: OrderedDict[str, Engine] = OrderedDict()
+        self._tables_seen: set[str] = set()
+        self._batch = threading.local()
+        os.environ.setdefault("DAGSTER_EVENT_BATCH_SIZE", str(EVENT_BATCH_SIZE))
         super().__init__(base_dir, inst_data=inst_data)
 
     @classmethod
@@ -62,19 +81,63 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
             self._engines.move_to_end(shard)
         return engine
 
+    def _ready_engine(self, shard: str) -> Engine:
+        engine = self._engine(shard)
+        if shard not in self._initialized_dbs:
+            self._initdb(engine)
+            self._initialized_dbs.add(shard)
+        return engine
+
     @contextmanager
     def _connect(self, shard: str) -> Iterator[Connection]:
+        held = getattr(self._batch, "connections", None)
+        if held is not None and shard in held:
+            # Inside store_event_batch: the batch's own open transaction on this file.
+            yield held[shard]
+            return
         with self._db_lock:
-            engine = self._engine(shard)
-            if shard not in self._initialized_dbs:
-                self._initdb(engine)
-                self._initialized_dbs.add(shard)
+            engine = self._ready_engine(shard)
             with engine.connect() as conn:
                 with conn.begin():
                     yield conn
 
+    def store_event_batch(self, events: Sequence[EventLogEntry]) -> None:
+        """All of a batch's events in one transaction per file (its run's and the index).
+
+        If anything fails the batch is rolled back and the exception raised: Dagster then
+        stores the events one by one.
+        """
+        shards = {event.run_id for event in events} | {INDEX_SHARD_NAME}
+        # Connections are made under the lock but the writes happen outside it, so another
+        # thread holding the lock while it waits for SQLite's write lock cannot block us.
+        with self._db_lock:
+            connections = {shard: self._ready_engine(shard).connect() for shard in shards}
+        transactions = [conn.begin() for conn in connections.values()]
+        self._batch.connections = connections
+        try:
+            for event in events:
+                self.store_event(event)
+            for transaction in transactions:
+                transaction.commit()
+        except BaseException:
+            for transaction in transactions:
+                if transaction.is_active:
+                    transaction.rollback()
+            raise
+        finally:
+            self._batch.connections = None
+            for conn in connections.values():
+                conn.close()
+
+    def has_table(self, table_name: str) -> bool:
+        # Asked inside open index transactions too: the parent's check uses its own connection.
+        if table_name not in self._tables_seen and super().has_table(table_name):
+            self._tables_seen.add(table_name)
+        return table_name in self._tables_seen
+
     def _close_engines(self) -> None:
         with self._db_lock:
+            self._tables_seen.clear()
             while self._engines:
                 self._engines.popitem()[1].dispose()
 

@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pytest
+
 from dagster import AssetCheckResult, AssetKey, DagsterEventType, DagsterInstance, asset, asset_check, materialize
 from dagster._core.storage.event_log import SqliteEventLogStorage
 from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
@@ -72,3 +74,54 @@ def test_an_instance_loaded_from_its_folder_keeps_its_events_there_whatever_dags
     result = materialize([tiny], instance=pooled_instance(home))
     assert SqliteEventLogStorage(str(home / "history" / "runs")).get_records_for_run(result.run_id).records
     assert not (elsewhere / "history").exists()
+
+
+def test_a_runs_planned_events_are_written_as_one_batch_that_dagsters_storage_reads(tmp_path, monkeypatch):
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
+    monkeypatch.delenv("DAGSTER_EVENT_BATCH_SIZE", raising=False)
+    instance = pooled_instance(tmp_path)
+    batches = []
+    store_batch = PooledSqliteEventLogStorage.store_event_batch
+
+    def spy(self, events):
+        batches.append([e.dagster_event_type for e in events])
+        store_batch(self, events)
+
+    monkeypatch.setattr(PooledSqliteEventLogStorage, "store_event_batch", spy)
+    result = materialize([tiny, tiny_is_positive], instance=instance)
+
+    planned = {DagsterEventType.ASSET_MATERIALIZATION_PLANNED, DagsterEventType.ASSET_CHECK_EVALUATION_PLANNED}
+    assert set(batches[0]) == planned
+    stock = SqliteEventLogStorage(str(tmp_path / "history" / "runs"))
+    stored = [r.event_log_entry.dagster_event_type for r in stock.get_records_for_run(result.run_id).records]
+    assert planned <= set(stored)
+    assert stored.count(DagsterEventType.ASSET_MATERIALIZATION_PLANNED) == 1
+
+
+def test_a_batch_that_fails_midway_stores_none_of_its_events(tmp_path, monkeypatch):
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "source"))
+    (tmp_path / "source").mkdir()
+    source = pooled_instance(tmp_path / "source")
+    run_id = materialize([tiny, tiny_is_positive], instance=source).run_id
+    events = [r.event_log_entry for r in source.event_log_storage.get_records_for_run(run_id).records]
+
+    storage = PooledSqliteEventLogStorage(str(tmp_path / "copy"))
+    calls = {"n": 0}
+    store_event = PooledSqliteEventLogStorage.store_event
+
+    def fails_on_the_third(self, event):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise RuntimeError("disk full")
+        store_event(self, event)
+
+    monkeypatch.setattr(PooledSqliteEventLogStorage, "store_event", fails_on_the_third)
+    with pytest.raises(RuntimeError, match="disk full"):
+        storage.store_event_batch(events)
+    assert storage.get_records_for_run(run_id).records == []
+    assert storage.get_asset_records([AssetKey("tiny")]) == []
+
+    monkeypatch.setattr(PooledSqliteEventLogStorage, "store_event", store_event)
+    storage.store_event_batch(events)
+    assert len(storage.get_records_for_run(run_id).records) == len(events)
+    storage.dispose()
