@@ -27,7 +27,7 @@ Two more per-statement costs go:
 import os
 import threading
 from collections import OrderedDict
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import Iterator, Sequence
 
 from dagster._core.events.log import EventLogEntry
@@ -108,26 +108,21 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
         stores the events one by one.
         """
         shards = {event.run_id for event in events} | {INDEX_SHARD_NAME}
-        # Connections are made under the lock but the writes happen outside it, so another
-        # thread holding the lock while it waits for SQLite's write lock cannot block us.
-        with self._db_lock:
-            connections = {shard: self._ready_engine(shard).connect() for shard in shards}
-        transactions = [conn.begin() for conn in connections.values()]
-        self._batch.connections = connections
-        try:
-            for event in events:
-                self.store_event(event)
-            for transaction in transactions:
-                transaction.commit()
-        except BaseException:
-            for transaction in transactions:
-                if transaction.is_active:
-                    transaction.rollback()
-            raise
-        finally:
-            self._batch.connections = None
+        # Exiting the stack commits every transaction, or rolls them all back on an error, then
+        # closes the connections.
+        with ExitStack() as stack:
+            # Connections are made under the lock but the writes happen outside it, so another
+            # thread holding the lock while it waits for SQLite's write lock cannot block us.
+            with self._db_lock:
+                connections = {shard: stack.enter_context(self._ready_engine(shard).connect()) for shard in shards}
             for conn in connections.values():
-                conn.close()
+                stack.enter_context(conn.begin())
+            self._batch.connections = connections
+            try:
+                for event in events:
+                    self.store_event(event)
+            finally:
+                self._batch.connections = None
 
     def has_table(self, table_name: str) -> bool:
         # Asked inside open index transactions too: the parent's check uses its own connection.
