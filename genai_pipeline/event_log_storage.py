@@ -107,9 +107,11 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
         If anything fails the batch is rolled back and the exception raised: Dagster then
         stores the events one by one.
         """
-        shards = {event.run_id for event in events} | {INDEX_SHARD_NAME}
-        # Exiting the stack commits every transaction, or rolls them all back on an error, then
-        # closes the connections.
+        # The index first: the stack exits in reverse, so the run files commit before it and a
+        # failed run-file commit rolls the index back too. (SQLite cannot commit two files
+        # atomically; if the index commit itself fails, Dagster's one-by-one retry duplicates
+        # rows only in the run's own log, never in the cross-run index.)
+        shards = [INDEX_SHARD_NAME, *dict.fromkeys(event.run_id for event in events)]
         with ExitStack() as stack:
             # Connections are made under the lock but the writes happen outside it, so another
             # thread holding the lock while it waits for SQLite's write lock cannot block us.

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+import sqlalchemy
 
 from dagster import AssetCheckResult, AssetKey, DagsterEventType, DagsterInstance, asset, asset_check, materialize
 from dagster._core.storage.event_log import SqliteEventLogStorage
@@ -78,7 +79,9 @@ def test_an_instance_loaded_from_its_folder_keeps_its_events_there_whatever_dags
 
 def test_a_runs_planned_events_are_written_as_one_batch_that_dagsters_storage_reads(tmp_path, monkeypatch):
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
-    monkeypatch.delenv("DAGSTER_EVENT_BATCH_SIZE", raising=False)
+    # Set, then removed: monkeypatch then restores "unset" afterwards, whatever the storage sets.
+    monkeypatch.setenv("DAGSTER_EVENT_BATCH_SIZE", "0")
+    monkeypatch.delenv("DAGSTER_EVENT_BATCH_SIZE")
     instance = pooled_instance(tmp_path)
     batches = []
     store_batch = PooledSqliteEventLogStorage.store_event_batch
@@ -124,4 +127,25 @@ def test_a_batch_that_fails_midway_stores_none_of_its_events(tmp_path, monkeypat
     monkeypatch.setattr(PooledSqliteEventLogStorage, "store_event", store_event)
     storage.store_event_batch(events)
     assert len(storage.get_records_for_run(run_id).records) == len(events)
+    storage.dispose()
+
+
+def test_a_batch_whose_run_file_fails_to_commit_leaves_the_index_untouched(tmp_path, monkeypatch):
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "source"))
+    (tmp_path / "source").mkdir()
+    source = pooled_instance(tmp_path / "source")
+    run_id = materialize([tiny, tiny_is_positive], instance=source).run_id
+    events = [r.event_log_entry for r in source.event_log_storage.get_records_for_run(run_id).records]
+
+    storage = PooledSqliteEventLogStorage(str(tmp_path / "copy"))
+
+    def disk_full(_conn):
+        raise OSError("disk full")
+
+    sqlalchemy.event.listen(storage._ready_engine(run_id), "commit", disk_full)
+    with pytest.raises(OSError, match="disk full"):
+        storage.store_event_batch(events)
+    # Dagster now stores the events one by one: the index must not already hold them.
+    assert storage.get_asset_records([AssetKey("tiny")]) == []
+    assert storage.get_asset_check_execution_history(tiny_is_positive.check_key, limit=5) == []
     storage.dispose()
