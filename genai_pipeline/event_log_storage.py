@@ -16,7 +16,7 @@ is selected in the instance's dagster.yaml (instance.py) like any pluggable stor
 Two more per-statement costs go:
 - `has_table`, which Dagster asks before storing every asset-check event, opened a fresh
   engine and inspected the schema each time; a table, once seen, is remembered.
-- Dagster stores a run's planned events (one per asset and check, ~200 a day, ~800 for a
+- Dagster stores a run's planned events (one per asset and check, ~200 a day, ~750 for a
   month in one run) and a range run's per-partition materializations as batches when
   DAGSTER_EVENT_BATCH_SIZE is set; the base class then stores them one by one. Here a batch
   is one transaction per database file. Loading this storage sets the variable (unless the
