@@ -101,13 +101,17 @@ def test_a_runs_planned_events_are_written_as_one_batch_that_dagsters_storage_re
     assert stored.count(DagsterEventType.ASSET_MATERIALIZATION_PLANNED) == 1
 
 
-def test_a_batch_that_fails_midway_stores_none_of_its_events(tmp_path, monkeypatch):
+def a_real_runs_events(tmp_path: Path, monkeypatch) -> tuple[str, list]:
+    """The run id and every event of a real run (an asset and its check), for replaying."""
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "source"))
     (tmp_path / "source").mkdir()
     source = pooled_instance(tmp_path / "source")
     run_id = materialize([tiny, tiny_is_positive], instance=source).run_id
-    events = [r.event_log_entry for r in source.event_log_storage.get_records_for_run(run_id).records]
+    return run_id, [r.event_log_entry for r in source.event_log_storage.get_records_for_run(run_id).records]
 
+
+def test_a_batch_that_fails_midway_stores_none_of_its_events(tmp_path, monkeypatch):
+    run_id, events = a_real_runs_events(tmp_path, monkeypatch)
     storage = PooledSqliteEventLogStorage(str(tmp_path / "copy"))
     calls = {"n": 0}
     store_event = PooledSqliteEventLogStorage.store_event
@@ -131,12 +135,7 @@ def test_a_batch_that_fails_midway_stores_none_of_its_events(tmp_path, monkeypat
 
 
 def test_a_batch_whose_run_file_fails_to_commit_leaves_the_index_untouched(tmp_path, monkeypatch):
-    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "source"))
-    (tmp_path / "source").mkdir()
-    source = pooled_instance(tmp_path / "source")
-    run_id = materialize([tiny, tiny_is_positive], instance=source).run_id
-    events = [r.event_log_entry for r in source.event_log_storage.get_records_for_run(run_id).records]
-
+    run_id, events = a_real_runs_events(tmp_path, monkeypatch)
     storage = PooledSqliteEventLogStorage(str(tmp_path / "copy"))
 
     def disk_full(_conn):
