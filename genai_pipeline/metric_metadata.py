@@ -15,6 +15,8 @@ from typing import Any, Mapping, Optional, Sequence
 import duckdb
 from dagster import AssetExecutionContext, MetadataValue
 
+from genai_pipeline.partitions import partition_days
+
 SUMMARY_KEY = "summary_last_7_days"
 WEEK = 7
 NUMERIC_TYPES = ("DECIMAL", "DOUBLE", "FLOAT", "REAL", "INTEGER", "BIGINT", "SMALLINT", "TINYINT", "HUGEINT")
@@ -122,8 +124,7 @@ def add_dbt_partition_metadata(
     context = AssetExecutionContext.get()
     table = PlottedTable(f'"{node["schema"]}"."{node["alias"]}"', day_column, series)
     key = context.asset_key_for_output(output_name)
-    start, end = dt.date.fromisoformat(window["min_date"]), dt.date.fromisoformat(window["max_date"])
-    keys = [(start + dt.timedelta(days=i)).isoformat() for i in range((end - start).days)]
+    keys = [day.isoformat() for day in partition_days(context)]
     for partition, metadata in partition_metadata(conn, table, keys).items():
         context.add_asset_metadata(metadata, asset_key=key, partition_key=partition)
 

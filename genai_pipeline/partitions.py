@@ -1,8 +1,9 @@
 """The one daily partitioning every asset in the graph shares (UTC days)."""
 
+import datetime as dt
 import os
 
-from dagster import DailyPartitionsDefinition
+from dagster import AssetCheckExecutionContext, AssetExecutionContext, DailyPartitionsDefinition
 
 from genai_pipeline.settings import DEFAULT_START_DATE, SimulationSettings
 
@@ -15,3 +16,10 @@ START_DATE = (
 )
 
 daily_partitions = DailyPartitionsDefinition(start_date=START_DATE.isoformat(), timezone="UTC")
+
+
+def partition_days(context: AssetExecutionContext | AssetCheckExecutionContext) -> list[dt.date]:
+    """The days of this run: one partition or a whole single-run backfill range."""
+    window = context.partition_time_window
+    first, end = window.start.date(), window.end.date()
+    return [first + dt.timedelta(days=i) for i in range((end - first).days)]

@@ -23,6 +23,7 @@ from dagster import (
 )
 
 from genai_pipeline.anomaly import METRICS, MIN_HISTORY_DAYS, WINDOW_DAYS, Z_THRESHOLD, DayScore, score_day
+from genai_pipeline.partitions import partition_days
 from genai_pipeline.resources import WarehouseResource
 
 DAILY_METRICS = AssetKey("daily_metrics")
@@ -49,9 +50,7 @@ SPECS = [
 def days_to_score(context: AssetCheckExecutionContext, last_day: dt.date | None) -> list[dt.date]:
     """The run's days (one partition or a range); a checks-only run scores the latest day."""
     if context.has_partition_key or context.has_partition_key_range:
-        window = context.partition_time_window
-        first, end = window.start.date(), window.end.date()
-        return [first + dt.timedelta(days=i) for i in range((end - first).days)]
+        return partition_days(context)
     return [last_day] if last_day else []
 
 

@@ -17,7 +17,7 @@ from dagster import (
     multi_asset,
 )
 
-from genai_pipeline.partitions import daily_partitions
+from genai_pipeline.partitions import daily_partitions, partition_days
 from genai_pipeline.resources import WarehouseResource
 from genai_pipeline.settings import SettingsError, SimulationSettings
 from genai_pipeline.simulation import generate_day
@@ -43,13 +43,6 @@ class RawActivityConfig(Config):
             return SimulationSettings.from_env().replace(**overrides)
         except SettingsError as error:
             raise Failure(description=str(error)) from None
-
-
-def partition_days(context: AssetExecutionContext) -> list[dt.date]:
-    """The days of this run: one partition or a whole single-run backfill range."""
-    window = context.partition_time_window
-    first, end = window.start.date(), window.end.date()
-    return [first + dt.timedelta(days=i) for i in range((end - first).days)]
 
 
 def land_days(
