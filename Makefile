@@ -11,7 +11,7 @@ PORT ?= 3000
 
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: install manifest test test-fast reliability e2e browser simulate backfill dev bench clean
+.PHONY: install manifest lint format test test-fast reliability e2e browser simulate backfill dev bench clean
 
 install: $(VENV_STAMP)
 
@@ -32,6 +32,15 @@ manifest: $(MANIFEST)
 $(MANIFEST): $(VENV_STAMP) $(DBT_SOURCES)
 	cd dbt_project && ../.venv/bin/dbt parse --quiet
 	touch $@
+
+# ruff (lint rules and formatting, settled in pyproject.toml) over the package and its tests.
+lint: install
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+format: install
+	.venv/bin/ruff check --fix .
+	.venv/bin/ruff format .
 
 # The slow reliability tests (kills, a real daemon, a held lock: ~7 min on a loaded 2-core
 # machine) run in `make reliability`; their fast ones (bad input, safe defaults) run here.

@@ -1,44 +1,26 @@
-"""The code location: one Definitions object for `dagster dev` and the CLI."""
+"""The code location: every stage's definitions, merged, for `dagster dev` and the CLI."""
 
-import os
+from dagster import Definitions
 
-from dagster import Definitions, in_process_executor
-
-from genai_pipeline.alerts.sensors import check_failure_alert_sensor
-from genai_pipeline.alerts.sinks import alert_sinks_from_env
-from genai_pipeline.assets.anomalies import daily_metrics_anomalies
-from genai_pipeline.assets.dbt import dbt_models
-from genai_pipeline.assets.metrics import build_metric_assets
-from genai_pipeline.assets.raw import raw_activity
-from genai_pipeline.jobs import daily_job, models_only_job, raw_only_job
-from genai_pipeline.dbt_resource import make_dbt_resource
-from genai_pipeline.paths import warehouse_path
-from genai_pipeline.resources import WarehouseResource
-from genai_pipeline.run_recovery import dead_run_worker_sensor
-from genai_pipeline.schedules import daily_schedule
-
-# dbt runs as a subprocess that reads GENAI_DUCKDB_PATH from its profile: make it the same
-# absolute path the Dagster resource opens, whatever the cwd.
-os.environ["GENAI_DUCKDB_PATH"] = str(warehouse_path())
+from genai_pipeline.alerts import definitions as alerts
+from genai_pipeline.core import definitions as core
+from genai_pipeline.instance import definitions as instance
+from genai_pipeline.landing import definitions as landing
+from genai_pipeline.metrics.definitions import metrics_definitions
+from genai_pipeline.quality import definitions as quality
+from genai_pipeline.transform import definitions as transform
 
 
 def build_defs() -> Definitions:
-    """The Definitions; a function so that metrics registered later (tests) are picked up."""
-    return Definitions(
-        assets=[raw_activity, dbt_models, *build_metric_assets()],
-        jobs=[daily_job, raw_only_job, models_only_job],
-        asset_checks=[daily_metrics_anomalies],
-        schedules=[daily_schedule],
-        sensors=[dead_run_worker_sensor, check_failure_alert_sensor],
-        # Every run, including UI-launched backfills, executes its steps in one process:
-        # a step subprocess re-imports dagster, dbt and the manifest (seconds each), and the
-        # warehouse takes one writer at a time anyway.
-        executor=in_process_executor,
-        resources={
-            "warehouse": WarehouseResource(database=os.environ["GENAI_DUCKDB_PATH"]),
-            "dbt": make_dbt_resource(),
-            "alert_sinks": alert_sinks_from_env(os.environ["GENAI_DUCKDB_PATH"]),
-        },
+    """A function so that metrics registered after import (tests) are picked up."""
+    return Definitions.merge(
+        core.defs,
+        landing.defs,
+        transform.defs,
+        metrics_definitions(),
+        quality.defs,
+        alerts.defs,
+        instance.defs,
     )
 
 

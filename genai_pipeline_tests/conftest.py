@@ -21,9 +21,7 @@ for name in list(os.environ):
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = ROOT / "dbt_project" / "target" / "manifest.json"
 if not MANIFEST.exists():
-    subprocess.run(
-        [str(Path(sys.executable).parent / "dbt"), "parse", "--quiet"], cwd=ROOT / "dbt_project", check=True
-    )
+    subprocess.run([str(Path(sys.executable).parent / "dbt"), "parse", "--quiet"], cwd=ROOT / "dbt_project", check=True)
 
 
 @pytest.fixture

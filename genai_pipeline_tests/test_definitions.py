@@ -4,7 +4,7 @@ import json
 from dagster import AssetKey, DefaultScheduleStatus, Definitions, build_schedule_context
 
 from genai_pipeline.definitions import defs
-from genai_pipeline.dbt_resource import dbt_project
+from genai_pipeline.transform.project import dbt_project
 
 
 def test_definitions_load():
@@ -20,7 +20,7 @@ def _manifest() -> dict:
 
 
 def test_every_dbt_data_test_is_an_asset_check():
-    from genai_pipeline.assets.dbt import dbt_models
+    from genai_pipeline.transform.assets import dbt_models
 
     tests = [n for n in _manifest()["nodes"].values() if n["resource_type"] == "test"]
     checks = list(dbt_models.check_keys)
@@ -60,7 +60,7 @@ def test_every_asset_shares_the_daily_partitions():
 def test_the_tick_at_half_past_midnight_requests_yesterday():
     schedule = defs.resolve_schedule_def("daily_schedule")
     assert schedule.default_status == DefaultScheduleStatus.RUNNING
-    tick = dt.datetime(2026, 3, 15, 0, 30, tzinfo=dt.timezone.utc)
+    tick = dt.datetime(2026, 3, 15, 0, 30, tzinfo=dt.UTC)
     requests = schedule.evaluate_tick(build_schedule_context(scheduled_execution_time=tick)).run_requests
     assert [r.partition_key for r in requests] == ["2026-03-14"]
     assert requests[0].job_name == "daily_job"
@@ -75,6 +75,9 @@ def test_the_check_failure_alert_sensor_runs_by_default():
 def test_the_daily_job_runs_the_anomaly_checks_on_daily_metrics():
     from dagster import AssetCheckKey
 
-    anomaly = {AssetCheckKey(AssetKey("daily_metrics"), f"{m}_anomaly") for m in ("generations", "revenue_usd", "success_rate_pct", "new_users")}
+    anomaly = {
+        AssetCheckKey(AssetKey("daily_metrics"), f"{m}_anomaly")
+        for m in ("generations", "revenue_usd", "success_rate_pct", "new_users")
+    }
     assert anomaly <= set(_check_keys())
     assert anomaly <= set(defs.resolve_job_def("daily_job").asset_layer.asset_graph.asset_check_keys)

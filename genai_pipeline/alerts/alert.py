@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any, Mapping, Optional
+from typing import Any
 
 from dagster import AssetCheckEvaluation
 
@@ -23,13 +24,13 @@ class Alert:
     asset_key: str
     check_name: str
     severity: str
-    partition_key: Optional[str]
-    failing_rows: Optional[int]
+    partition_key: str | None
+    failing_rows: int | None
     blocked_downstream: bool
     description: str
     evaluated_at: dt.datetime
     # The dbt test behind the check, when it is one.
-    dbt_unique_id: Optional[str] = None
+    dbt_unique_id: str | None = None
     sample: list[dict] = field(default_factory=list)
     sample_source: str = "none"
 
@@ -37,7 +38,7 @@ class Alert:
     def check(self) -> str:
         return f"{self.asset_key}:{self.check_name}"
 
-    def with_sample(self, rows: list[dict], source: str) -> "Alert":
+    def with_sample(self, rows: list[dict], source: str) -> Alert:
         return replace(self, sample=rows, sample_source=source)
 
     def summary(self) -> str:
@@ -70,9 +71,9 @@ def alert_from_evaluation(
     storage_id: int,
     run_id: str,
     timestamp: float,
-    partition_key: Optional[str],
+    partition_key: str | None,
     run_url: str,
-    description: Optional[str],
+    description: str | None,
 ) -> Alert:
     metadata = evaluation.metadata or {}
     failing = next((metadata_value(metadata, k) for k in FAILED_ROW_KEYS if k in metadata), None)
@@ -90,7 +91,7 @@ def alert_from_evaluation(
         # skips the children of a failed error-severity test, and the step fails).
         blocked_downstream=bool(evaluation.blocking),
         description=evaluation.description or description or "",
-        evaluated_at=dt.datetime.fromtimestamp(timestamp, dt.timezone.utc),
+        evaluated_at=dt.datetime.fromtimestamp(timestamp, dt.UTC),
         dbt_unique_id=metadata_value(metadata, "unique_id"),
     )
     sample = metadata_value(metadata, "sample")

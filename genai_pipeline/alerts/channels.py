@@ -9,14 +9,14 @@ from __future__ import annotations
 import json
 import urllib.parse
 import urllib.request
-from typing import Iterable, Optional
+from collections.abc import Iterable
 
 from dagster_slack import SlackResource
 
 SAMPLE_LINES_IN_SLACK = 3
 
 
-def mask(text: str, secrets: Iterable[Optional[str]]) -> str:
+def mask(text: str, secrets: Iterable[str | None]) -> str:
     for secret in secrets:
         if secret:
             text = text.replace(secret, "***")

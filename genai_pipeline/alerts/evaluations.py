@@ -9,17 +9,13 @@ run). Reading a run once it has ended also means its outcome and evidence are fi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Optional
 
 from dagster import AssetCheckEvaluation, AssetCheckKey, DagsterEventType, DagsterInstance
-from dagster._core.storage.tags import (
-    ASSET_PARTITION_RANGE_END_TAG,
-    ASSET_PARTITION_RANGE_START_TAG,
-    PARTITION_NAME_TAG,
-)
 
 from genai_pipeline.alerts.alert import Alert, alert_from_evaluation
+from genai_pipeline.core.partitions import run_partition
 
 RUN_END_EVENTS = (DagsterEventType.RUN_SUCCESS, DagsterEventType.RUN_FAILURE, DagsterEventType.RUN_CANCELED)
 RUNS_PER_TICK = 25
@@ -39,19 +35,11 @@ def run_url(base_url: str, run_id: str) -> str:
     return f"{base_url.rstrip('/')}/runs/{run_id}"
 
 
-def run_partition(tags: dict[str, str]) -> Optional[str]:
-    if PARTITION_NAME_TAG in tags:
-        return tags[PARTITION_NAME_TAG]
-    if ASSET_PARTITION_RANGE_START_TAG in tags:
-        return f"{tags[ASSET_PARTITION_RANGE_START_TAG]}...{tags.get(ASSET_PARTITION_RANGE_END_TAG, '')}"
-    return None
-
-
 def failed_evaluations(
     instance: DagsterInstance,
     cursors: dict[str, str],
     base_url: str,
-    describe: Callable[[AssetCheckKey], Optional[str]] = lambda key: None,
+    describe: Callable[[AssetCheckKey], str | None] = lambda key: None,
     runs_per_tick: int = RUNS_PER_TICK,
 ) -> EvaluationBatch:
     alerts, next_cursors, runs_read, evaluations_read, has_more = [], dict(cursors), 0, 0, False

@@ -12,20 +12,19 @@ alerts' stable ids make recording them twice a no-op.
 from __future__ import annotations
 
 import json
-from typing import Optional
 
 import duckdb
 from dagster import AssetCheckKey, DefaultSensorStatus, SensorEvaluationContext, SkipReason, sensor
 
 from genai_pipeline.alerts.evaluations import failed_evaluations
 from genai_pipeline.alerts.sinks import AlertSinks
-from genai_pipeline.paths import WarehousePathError
-from genai_pipeline.resources import WarehouseLockedError
+from genai_pipeline.core.paths import WarehousePathError
+from genai_pipeline.core.warehouse import WarehouseLockedError
 
 SENSOR_NAME = "check_failure_alert_sensor"
 
 
-def parse_cursor(cursor: Optional[str]) -> tuple[dict[str, str], bool]:
+def parse_cursor(cursor: str | None) -> tuple[dict[str, str], bool]:
     state = json.loads(cursor) if cursor else {}
     return dict(state.get("run_ends", {})), bool(state.get("retry_pending", False))
 
@@ -34,7 +33,7 @@ def make_cursor(run_ends: dict[str, str], retry_pending: bool) -> str:
     return json.dumps({"run_ends": run_ends, "retry_pending": retry_pending}, sort_keys=True)
 
 
-def check_description(context: SensorEvaluationContext, key: AssetCheckKey) -> Optional[str]:
+def check_description(context: SensorEvaluationContext, key: AssetCheckKey) -> str | None:
     repository = context.repository_def
     if repository is None or key not in repository.asset_graph.asset_check_keys:
         return None

@@ -13,15 +13,15 @@ from __future__ import annotations
 import json
 import logging
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Optional, Sequence
 
 from dagster import ConfigurableResource, EnvVar
 
 from genai_pipeline.alerts.alert import Alert
 from genai_pipeline.alerts.channels import mask, post_slack, post_webhook, url_origin
 from genai_pipeline.alerts.store import ensure_tables, mark_deliveries, pending_deliveries, record_alerts
-from genai_pipeline.resources import WarehouseLockedError, WarehouseResource
+from genai_pipeline.core.warehouse import WarehouseLockedError, WarehouseResource
 
 DEFAULT_DAGSTER_URL = "http://127.0.0.1:3000"
 # The sensor must not sit on a busy warehouse: it gives up and retries on the next tick.
@@ -41,9 +41,9 @@ class DeliveryReport:
 class AlertSinks(ConfigurableResource):
     warehouse: WarehouseResource
     dagster_url: str = DEFAULT_DAGSTER_URL
-    webhook_url: Optional[str] = None
-    slack_token: Optional[str] = None
-    slack_channel: Optional[str] = None
+    webhook_url: str | None = None
+    slack_token: str | None = None
+    slack_channel: str | None = None
     timeout_seconds: float = 10.0
 
     def external_sinks(self) -> list[str]:
@@ -78,7 +78,9 @@ class AlertSinks(ConfigurableResource):
                 outcomes.append((payload["alert_id"], sink, None))
             except Exception as error:  # any failure of one sink must not stop the others
                 reason = mask(f"{type(error).__name__}: {error}", [self.slack_token, self.webhook_url])
-                log.error(f"alert sink {sink} ({self.target(sink)}) failed for alert {payload['alert_id']}: {reason}; retried next tick")
+                log.error(
+                    f"alert sink {sink} ({self.target(sink)}) failed for alert {payload['alert_id']}: {reason}; retried next tick"
+                )
                 outcomes.append((payload["alert_id"], sink, reason))
         if outcomes:
             try:

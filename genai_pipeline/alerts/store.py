@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Iterable, Optional
+from collections.abc import Iterable
 
 import duckdb
 
@@ -51,7 +51,7 @@ DDL = (
 
 
 def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def ensure_tables(conn: duckdb.DuckDBPyConnection) -> None:
@@ -70,10 +70,21 @@ def record_alerts(conn: duckdb.DuckDBPyConnection, alerts: Iterable[Alert], sink
                 "insert into main.alerts values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "on conflict do nothing returning alert_id",
                 [
-                    alert.alert_id, now, alert.evaluated_at.replace(tzinfo=None), alert.run_id, alert.run_url,
-                    alert.asset_key, alert.check_name, alert.severity, alert.partition_key, alert.failing_rows,
-                    json.dumps(alert.sample, default=str), alert.sample_source, alert.blocked_downstream,
-                    alert.description, alert.summary(),
+                    alert.alert_id,
+                    now,
+                    alert.evaluated_at.replace(tzinfo=None),
+                    alert.run_id,
+                    alert.run_url,
+                    alert.asset_key,
+                    alert.check_name,
+                    alert.severity,
+                    alert.partition_key,
+                    alert.failing_rows,
+                    json.dumps(alert.sample, default=str),
+                    alert.sample_source,
+                    alert.blocked_downstream,
+                    alert.description,
+                    alert.summary(),
                 ],
             ).fetchall()
             if not inserted:
@@ -103,13 +114,13 @@ def pending_deliveries(conn: duckdb.DuckDBPyConnection, sinks: list[str]) -> lis
     names = [c[0] for c in rows.description]
     result = []
     for row in rows.fetchall():
-        payload = dict(zip(names[1:], row[1:]))
+        payload = dict(zip(names[1:], row[1:], strict=True))
         payload["sample"] = json.loads(payload["sample"])
         result.append((row[0], json.loads(json.dumps(payload, default=str))))
     return result
 
 
-def mark_deliveries(conn: duckdb.DuckDBPyConnection, outcomes: list[tuple[str, str, Optional[str]]]) -> None:
+def mark_deliveries(conn: duckdb.DuckDBPyConnection, outcomes: list[tuple[str, str, str | None]]) -> None:
     """outcomes: (alert_id, sink, error or None when delivered)."""
     now = utc_now()
     for alert_id, sink, error in outcomes:

@@ -11,8 +11,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from genai_pipeline.settings import SimulationSettings
-from genai_pipeline.simulation import population as pop
+import genai_pipeline.simulation.population as pop
+from genai_pipeline.core.settings import SimulationSettings
 from genai_pipeline.simulation.prompts import PROMPT_TEXTS
 from genai_pipeline.simulation.schema import (
     ACQUISITION_CHANNELS,
@@ -66,7 +66,7 @@ def generate_day(settings: SimulationSettings, day: dt.date) -> dict[str, pd.Dat
     active = np.flatnonzero(gens_per_user > 0)
     n_gens = gens_per_user[active]
     is_new = np.zeros(len(users.user_id), dtype=bool)
-    is_new[len(users.user_id) - len(today.user_id):] = True
+    is_new[len(users.user_id) - len(today.user_id) :] = True
     earliest_ms = np.where(is_new[active], users.signup_second[active] * 1000 + 1_000, 0.0)
 
     # --- sessions: heavy users split their day in two, each in its own time slot

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from genai_pipeline.settings import SettingsError, SimulationSettings
+from genai_pipeline.core.settings import SettingsError, SimulationSettings
 
 TIERS = np.array(["free", "pro", "enterprise"], dtype=object)
 ID_DAY_FACTOR = 1_000_000_000

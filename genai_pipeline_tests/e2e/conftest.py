@@ -2,9 +2,8 @@
 
 import shutil
 
-import pytest
-
 import dagster_dev_server
+import pytest
 import ui_graphql
 from e2e_env import BACKFILL_METRIC, MODEL_GROUPS, OUTPUT, SERVER_ENV, day
 from ui_graphql import Endpoint
@@ -45,8 +44,11 @@ def first_day_run(ui) -> str:
 @pytest.fixture(scope="session")
 def history(ui, first_day_run) -> dict:
     """Days 2-7 of raw data and dbt models, in one asset backfill (single-run policy)."""
-    keys = [node["assetKey"]["path"] for node in ui_graphql.repository(ui)["assetNodes"]
-            if node["groupName"] in MODEL_GROUPS]
+    keys = [
+        node["assetKey"]["path"]
+        for node in ui_graphql.repository(ui)["assetNodes"]
+        if node["groupName"] in MODEL_GROUPS
+    ]
     _, state = ui_graphql.backfill(ui, keys, [day(n) for n in range(2, 8)], "e2e: days 2-7")
     assert state["status"] == "COMPLETED_SUCCESS", state
     return state

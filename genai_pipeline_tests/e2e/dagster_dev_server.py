@@ -12,7 +12,6 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
 
 import duckdb
 
@@ -51,8 +50,12 @@ def start(workdir: Path, extra_env: dict[str, str]) -> DevServer:
         # A session of its own: the whole tree (webserver, daemon, code servers, runs) is one
         # process group that the teardown can signal at once.
         process = subprocess.Popen(
-            [str(cli), "dev", "--port", str(port)], env=env, stdout=out, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True,
+            [str(cli), "dev", "--port", str(port)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
         )
     return DevServer(process, port, home, warehouse, log)
 
@@ -128,7 +131,7 @@ def _is_zombie(entry: Path) -> bool:
     return status.rsplit(")", 1)[1].split()[0] == "Z"
 
 
-def open_for_write(warehouse: Path) -> Optional[str]:
+def open_for_write(warehouse: Path) -> str | None:
     """None if the warehouse opens read-write right now (no process holds DuckDB's lock)."""
     try:
         duckdb.connect(str(warehouse)).close()

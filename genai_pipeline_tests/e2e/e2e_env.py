@@ -9,7 +9,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = ROOT / "test-output" / "e2e"
-FIRST_DAY = dt.datetime.now(dt.timezone.utc).date() - dt.timedelta(days=9)
+FIRST_DAY = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=9)
 SERVER_ENV = {"GENAI_BASE_USERS": "200", "GENAI_START_DATE": FIRST_DAY.isoformat()}
 BACKFILL_METRIC = "session_engagement_score"
 MODEL_GROUPS = ("raw", "staging", "marts", "metrics")

@@ -4,10 +4,10 @@
 import time
 
 import pytest
-
 import ui_graphql
 from e2e_env import day
-from genai_pipeline.resources import connect_with_lock_retry
+
+from genai_pipeline.core.warehouse import connect_with_lock_retry
 
 ALERT_SENSOR = "check_failure_alert_sensor"
 ALERT_TIMEOUT_S = 180
@@ -39,17 +39,23 @@ def test_a_duplicated_user_fails_the_uniqueness_check_and_the_sensor_records_the
     # users sees the user twice, and fct_generations' day-8 rows of that user double.
     conn = connect_with_lock_retry(str(server.warehouse), timeout_seconds=60)
     try:
-        conn.execute("insert into raw.users select * from raw.users where partition_date = ? "
-                     "order by user_id limit 1", [day(1)])
+        conn.execute(
+            "insert into raw.users select * from raw.users where partition_date = ? order by user_id limit 1", [day(1)]
+        )
     finally:
         conn.close()
     run_id = ui_graphql.run_job(ui, "daily_job", day(8))
 
-    failed = {(e["assetKey"]["path"][-1], e["checkName"]) for e in ui_graphql.check_evaluations(ui, run_id)
-              if not e["success"]}
+    failed = {
+        (e["assetKey"]["path"][-1], e["checkName"])
+        for e in ui_graphql.check_evaluations(ui, run_id)
+        if not e["success"]
+    }
     assert ("fct_generations", "unique_fct_generations_generation_id") in failed
     alerts = wait_for_alerts(server.warehouse, run_id, len(failed))
-    assert {(asset, check) for asset, check, *_ in alerts} >= {("fct_generations", "unique_fct_generations_generation_id")}
+    assert {(asset, check) for asset, check, *_ in alerts} >= {
+        ("fct_generations", "unique_fct_generations_generation_id")
+    }
     assert len(alerts) == len(failed)
     [(_, _, partition, failing_rows)] = [a for a in alerts if a[1] == "unique_fct_generations_generation_id"]
     assert str(partition) == day(8) and failing_rows >= 1
@@ -63,11 +69,13 @@ def wait_for_alerts(warehouse, run_id: str, expected: int) -> list[tuple]:
     while time.monotonic() < deadline:
         conn = connect_with_lock_retry(str(warehouse), timeout_seconds=30, read_only=True)
         try:
-            [(table,)] = conn.execute("select table_schema || '.' || table_name from information_schema.tables "
-                                   "where table_name = 'alerts'").fetchall() or [(None,)]
+            [(table,)] = conn.execute(
+                "select table_schema || '.' || table_name from information_schema.tables where table_name = 'alerts'"
+            ).fetchall() or [(None,)]
             if table:
-                rows = conn.execute(f"select asset_key, check_name, partition_key, failing_rows from {table} "
-                                    "where run_id = ?", [run_id]).fetchall()
+                rows = conn.execute(
+                    f"select asset_key, check_name, partition_key, failing_rows from {table} where run_id = ?", [run_id]
+                ).fetchall()
         finally:
             conn.close()
         if len(rows) >= expected:

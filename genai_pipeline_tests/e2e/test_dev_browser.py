@@ -2,13 +2,12 @@
 JavaScript errors; screenshots go to test-output/e2e/."""
 
 import pytest
+import ui_graphql
+from e2e_env import BACKFILL_METRIC, OUTPUT
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
-
-import ui_graphql
-from e2e_env import BACKFILL_METRIC, OUTPUT
 from ui_browser import element_with_text, open_page, screenshot, severe_console_errors, start_chromium, wait_for_texts
 
 pytestmark = pytest.mark.e2e
@@ -51,15 +50,20 @@ def test_the_partitions_view_shows_the_seven_materialized_days(page, server):
 
 
 def test_the_checks_tab_lists_every_check_of_the_asset_as_succeeded(page, server, ui):
-    checks = next(node["assetChecksOrError"]["checks"] for node in ui_graphql.repository(ui)["assetNodes"]
-                  if node["assetKey"]["path"] == ["fct_generations"])
+    checks = next(
+        node["assetChecksOrError"]["checks"]
+        for node in ui_graphql.repository(ui)["assetNodes"]
+        if node["assetKey"]["path"] == ["fct_generations"]
+    )
     open_page(page, f"{server.url}/assets/fct_generations?view=checks", f"Checks ({len(checks)})", "Succeeded")
     statuses = page.find_element(By.TAG_NAME, "body").text
     assert statuses.count("Succeeded") >= len(checks) and "Failed" not in statuses
     screenshot(page, OUTPUT, "fct_generations_checks")
 
 
-@pytest.mark.parametrize("asset, series", [("daily_metrics", "revenue_usd"), (BACKFILL_METRIC, "mean_engagement_score")])
+@pytest.mark.parametrize(
+    "asset, series", [("daily_metrics", "revenue_usd"), (BACKFILL_METRIC, "mean_engagement_score")]
+)
 def test_the_plots_chart_a_metric_per_partition(page, server, asset, series):
     open_page(page, f"{server.url}/assets/{asset}?view=overview", "Metadata", "Plots")
     element_with_text(page, "Plots").click()

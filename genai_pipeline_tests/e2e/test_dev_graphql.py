@@ -4,10 +4,10 @@ checks, a metric backfill run by the daemon, and the per-partition numbers the p
 import datetime as dt
 
 import pytest
-
 import ui_graphql
 from e2e_env import BACKFILL_METRIC, FIRST_DAY, day
-from genai_pipeline.resources import connect_with_lock_retry
+
+from genai_pipeline.core.warehouse import connect_with_lock_retry
 
 pytestmark = pytest.mark.e2e
 
@@ -46,7 +46,11 @@ def test_the_daemon_completes_a_seven_day_partition_backfill_of_a_metric(ui, met
     assert state["status"] == "COMPLETED_SUCCESS"
     [counts] = state["assetBackfillData"]["assetBackfillStatuses"]
     assert counts["assetKey"]["path"] == [BACKFILL_METRIC]
-    assert (counts["numPartitionsTargeted"], counts["numPartitionsMaterialized"], counts["numPartitionsFailed"]) == (7, 7, 0)
+    assert (counts["numPartitionsTargeted"], counts["numPartitionsMaterialized"], counts["numPartitionsFailed"]) == (
+        7,
+        7,
+        0,
+    )
     run_ids = {run["id"] for run in state["runs"]}
     assert run_ids and all(run["status"] == "SUCCESS" for run in state["runs"])
     by_backfill = [m for m in ui_graphql.materializations(ui, [BACKFILL_METRIC]) if m["runId"] in run_ids]
@@ -56,10 +60,15 @@ def test_the_daemon_completes_a_seven_day_partition_backfill_of_a_metric(ui, met
 def test_a_backfilled_metric_charts_its_own_numbers_per_partition(ui, metric_backfill, server):
     _, state = metric_backfill
     run_ids = {run["id"] for run in state["runs"]}
-    events = {m["partition"]: m["metadata"] for m in ui_graphql.materializations(ui, [BACKFILL_METRIC])
-              if m["runId"] in run_ids}
-    expected = warehouse_rows(server.warehouse, f"select metric_date, count(*), avg(engagement_score) "
-                              f"from backfill_metrics.{BACKFILL_METRIC} group by 1")
+    events = {
+        m["partition"]: m["metadata"]
+        for m in ui_graphql.materializations(ui, [BACKFILL_METRIC])
+        if m["runId"] in run_ids
+    }
+    expected = warehouse_rows(
+        server.warehouse,
+        f"select metric_date, count(*), avg(engagement_score) from backfill_metrics.{BACKFILL_METRIC} group by 1",
+    )
     for partition, metadata in events.items():
         rows, mean = expected[partition]
         assert metadata["rows"] == rows and metadata["mean_engagement_score"] == pytest.approx(float(mean), abs=1e-4)
@@ -71,8 +80,11 @@ def test_daily_metrics_charts_each_days_kpis_and_summarises_the_week(ui, history
     latest = {}
     for event in ui_graphql.materializations(ui, ["daily_metrics"]):  # newest first
         latest.setdefault(event["partition"], event["metadata"])
-    expected = warehouse_rows(server.warehouse, "select metric_date, generations, revenue_usd, success_rate_pct, "
-                              "avg_friction_score, new_users from metrics.daily_metrics")
+    expected = warehouse_rows(
+        server.warehouse,
+        "select metric_date, generations, revenue_usd, success_rate_pct, "
+        "avg_friction_score, new_users from metrics.daily_metrics",
+    )
     assert sorted(latest) == sorted(expected) == [day(n) for n in range(1, 8)]
     for partition, (generations, revenue, success, friction, new_users) in expected.items():
         shown = latest[partition]
@@ -88,7 +100,9 @@ def warehouse_rows(warehouse, sql: str) -> dict[str, tuple]:
     """Day (ISO) -> the rest of the row; read-only, between runs (DuckDB lets one writer in)."""
     conn = connect_with_lock_retry(str(warehouse), timeout_seconds=60, read_only=True)
     try:
-        return {row[0].isoformat() if isinstance(row[0], dt.date) else row[0]: tuple(row[1:])
-                for row in conn.execute(sql).fetchall()}
+        return {
+            row[0].isoformat() if isinstance(row[0], dt.date) else row[0]: tuple(row[1:])
+            for row in conn.execute(sql).fetchall()
+        }
     finally:
         conn.close()

@@ -1,21 +1,21 @@
 """The e2e teardown on stand-in process trees (no Dagster): fast, so part of `make test`."""
 
 import os
-import sys
 import subprocess
+import sys
 import time
 
-import pytest
-
 import dagster_dev_server
+import pytest
 from dagster_dev_server import DevServer
 
 
 def start_tree(tmp_path, script: str) -> DevServer:
     home = tmp_path / "home"
     home.mkdir()
-    process = subprocess.Popen(["sh", "-c", script], env={**os.environ, "DAGSTER_HOME": str(home)},
-                               start_new_session=True)
+    process = subprocess.Popen(
+        ["sh", "-c", script], env={**os.environ, "DAGSTER_HOME": str(home)}, start_new_session=True
+    )
     server = DevServer(process, 0, home, tmp_path / "w.duckdb", tmp_path / "log")
     deadline = time.monotonic() + 10
     while len(dagster_dev_server.processes_using(home)) < 2 and time.monotonic() < deadline:
@@ -48,9 +48,16 @@ def test_a_server_that_exits_before_answering_fails_fast_with_its_log(tmp_path):
 def test_a_held_lock_on_the_warehouse_is_reported(tmp_path):
     warehouse = tmp_path / "w.duckdb"
     assert dagster_dev_server.open_for_write(warehouse) is None
-    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
-                               "print('held', flush=True); time.sleep(60)", str(warehouse)],
-                              stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); time.sleep(60)",
+            str(warehouse),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         assert "lock" in dagster_dev_server.open_for_write(warehouse).lower()

@@ -3,7 +3,7 @@ contents, a run's check evaluations, partition backfills, an asset's materializa
 
 import time
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any
 
 import requests
 from dagster_graphql import DagsterGraphQLClient
@@ -76,7 +76,7 @@ class GraphQLError(AssertionError):
     """The server answered with errors, or with an error type instead of the data asked for."""
 
 
-def execute(ui: Endpoint, query: str, variables: Optional[dict] = None) -> dict:
+def execute(ui: Endpoint, query: str, variables: dict | None = None) -> dict:
     response = requests.post(ui.url, json={"query": query, "variables": variables or {}}, timeout=60)
     response.raise_for_status()
     body = response.json()
@@ -118,11 +118,16 @@ def check_evaluations(ui: Endpoint, run_id: str) -> list[dict]:
         cursor = page["cursor"]
 
 
-def backfill(ui: Endpoint, asset_keys: list[list[str]], partitions: list[str], title: str,
-             timeout_s: float = 600) -> tuple[str, dict]:
+def backfill(
+    ui: Endpoint, asset_keys: list[list[str]], partitions: list[str], title: str, timeout_s: float = 600
+) -> tuple[str, dict]:
     """launchPartitionBackfill (the UI's "Launch backfill"), then waits for the daemon to finish it."""
-    params = {"partitionNames": partitions, "assetSelection": [{"path": key} for key in asset_keys],
-              "fromFailure": False, "title": title}
+    params = {
+        "partitionNames": partitions,
+        "assetSelection": [{"path": key} for key in asset_keys],
+        "fromFailure": False,
+        "title": title,
+    }
     launched = execute(ui, LAUNCH_BACKFILL, {"params": params})["launchPartitionBackfill"]
     if launched["__typename"] != "LaunchBackfillSuccess":
         raise GraphQLError(launched)
@@ -142,11 +147,13 @@ def backfill(ui: Endpoint, asset_keys: list[list[str]], partitions: list[str], t
 def materializations(ui: Endpoint, key: list[str]) -> list[dict]:
     """The asset's materializations, newest first, each with its metadata by label."""
     events = execute(ui, MATERIALIZATIONS, {"key": {"path": key}})["assetOrError"]["assetMaterializations"]
-    return [{**event, "metadata": {entry["label"]: _value(entry) for entry in event["metadataEntries"]}} for event in events]
+    return [
+        {**event, "metadata": {entry["label"]: _value(entry) for entry in event["metadataEntries"]}} for event in events
+    ]
 
 
 def _value(entry: dict) -> Any:
-    for field in ("intValue", "floatValue", "mdStr"):
-        if field in entry:
-            return entry[field]
+    for name in ("intValue", "floatValue", "mdStr"):
+        if name in entry:
+            return entry[name]
     return entry["__typename"]

@@ -1,0 +1,31 @@
+"""`genai-pipeline bench [NAME]`: every benchmark, one entry point.
+
+Each prints its figures side by side from one run; nothing here asserts a time.
+"""
+
+import sys
+from collections.abc import Callable
+
+from genai_pipeline.cli.bench.backfill import bench_backfill
+from genai_pipeline.cli.bench.dbt_builds import bench_incremental, bench_simulate
+from genai_pipeline.cli.bench.generation import bench_generation
+from genai_pipeline.cli.common import fail
+
+BENCHMARKS: dict[str, Callable[[], None]] = {
+    "generation": bench_generation,
+    "incremental": bench_incremental,
+    "simulate": bench_simulate,
+    "backfill": bench_backfill,
+}
+
+
+def run_benchmarks(name: str | None) -> int:
+    # Figures must reach a log file as they are measured, not when a long run ends.
+    sys.stdout.reconfigure(line_buffering=True)
+    if name is not None and name not in BENCHMARKS:
+        return fail(f"unknown benchmark {name!r}; choose from {sorted(BENCHMARKS)}")
+    for key, bench in BENCHMARKS.items():
+        if name in (None, key):
+            bench()
+            print()
+    return 0

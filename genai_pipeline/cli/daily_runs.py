@@ -1,0 +1,132 @@
+"""Runs the daily job on the persistent Dagster instance, one run per day or one run for a
+range, in this process, and prints what each run did."""
+
+import contextlib
+import datetime as dt
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+from dagster import AssetCheckSeverity, AssetKey, DagsterInstance
+
+from genai_pipeline.cli import warehouse_stats
+from genai_pipeline.cli.common import QUIET_CONSOLE
+from genai_pipeline.cli.day_report import DayOutcome, Progress, format_day_line, format_weekly_summary
+from genai_pipeline.core.jobs import DAILY_JOB, MODELS_ONLY_JOB, RAW_ONLY_JOB
+from genai_pipeline.core.partitions import partition_bounds, range_tags
+from genai_pipeline.core.warehouse import WarehouseResource
+from genai_pipeline.definitions import defs
+
+SIM_TAG = {"genai/source": "simulate"}
+RAW_KEY = AssetKey(["raw", "generations"])
+METRICS_KEY = AssetKey("daily_metrics")
+
+
+def run_days(
+    days: list[dt.date],
+    execute: Callable[[list[dt.date]], list[DayOutcome]],
+    batch: bool,
+    warehouse: Path,
+    from_raw: bool,
+    out=print,
+) -> int:
+    """Runs the plan (one run per day, or one batch run), printing a line per day."""
+    outcomes: list[DayOutcome] = []
+    groups = [days] if batch else [[d] for d in days]
+    for group in groups:
+        label = f"{group[0].isoformat()}..{group[-1].isoformat()}" if len(group) > 1 else group[0].isoformat()
+        with Progress(f"running {label}"):
+            result = execute(group)
+        stats = warehouse_stats.day_stats(warehouse, group, from_raw=from_raw)
+        for outcome in result:
+            number = (outcome.day - partition_bounds()[0]).days + 1
+            out(format_day_line(number, outcome, stats.get(outcome.day)))
+        outcomes.extend(result)
+        if not all(o.success for o in result):
+            break
+    # Weeks count from day 1 of the simulation, whichever days this invocation ran.
+    first_day = min(days[0], partition_bounds()[0])
+    out(
+        format_weekly_summary(warehouse_stats.weekly_summary(warehouse, first_day, outcomes[-1].day, from_raw=from_raw))
+    )
+    passed = sum(o.checks_passed for o in outcomes)
+    total = sum(o.checks_total for o in outcomes)
+    failed = [f"{o.day.isoformat()} {name}" for o in outcomes for name in o.failed_blocking]
+    warned = sum(len(o.failed_warn) for o in outcomes)
+    out(f"\nChecks: {passed} passed, {total - passed} failed ({warned} warn-severity) over {len(outcomes)} day(s)")
+    if failed or not all(o.success for o in outcomes):
+        out("Blocking failure: " + (", ".join(failed) if failed else "a run failed (see the Dagster UI)"))
+        return 1
+    return 0
+
+
+class Simulation:
+    def __init__(self, warehouse: Path, skip_dbt: bool = False, skip_tests: bool = False, instance=None):
+        self.warehouse = warehouse
+        self.skip_dbt = skip_dbt
+        self.instance = instance or DagsterInstance.get()
+        name = RAW_ONLY_JOB if skip_dbt else MODELS_ONLY_JOB if skip_tests else DAILY_JOB
+        self.job = defs.resolve_job_def(name)
+        self.progress_key = RAW_KEY if skip_dbt else METRICS_KEY
+
+    def completed_days(self) -> set[dt.date]:
+        in_warehouse = warehouse_stats.days_present(self.warehouse, from_raw=self.skip_dbt)
+        recorded = {dt.date.fromisoformat(k) for k in self.instance.get_materialized_partitions(self.progress_key)}
+        return recorded & in_warehouse
+
+    def reset(self, out: Callable[[str], None]) -> None:
+        keys = [spec.key for spec in defs.resolve_all_asset_specs()]
+        recorded = len(
+            self.instance.get_materialized_partitions(METRICS_KEY) | self.instance.get_materialized_partitions(RAW_KEY)
+        )
+        out(
+            f"Reset: deleting warehouse {self.warehouse} and wiping {len(keys)} assets' materializations "
+            f"({recorded} recorded day(s)) from the Dagster instance; run history is kept."
+        )
+        for suffix in ("", ".wal"):
+            Path(str(self.warehouse) + suffix).unlink(missing_ok=True)
+        self.instance.wipe_assets(keys)
+
+    def execute(self, days: list[dt.date]) -> list[DayOutcome]:
+        started = dt.datetime.now()
+        tags = dict(SIM_TAG)
+        if len(days) == 1:
+            partition_key = days[0].isoformat()
+        else:
+            partition_key = None
+            tags.update(range_tags(days[0], days[-1]))
+        # dagster-dbt echoes every dbt log line to stdout; the run's event log keeps them.
+        with contextlib.redirect_stdout(io.StringIO()):
+            result = self.job.execute_in_process(
+                run_config=QUIET_CONSOLE,
+                partition_key=partition_key,
+                instance=self.instance,
+                tags=tags,
+                # dbt builds on the warehouse resource's file too: one override moves both.
+                resources={"warehouse": WarehouseResource(database=str(self.warehouse))},
+                raise_on_error=False,
+            )
+        seconds = (dt.datetime.now() - started).total_seconds()
+        evaluations = result.get_asset_check_evaluations()
+        failed = [e for e in evaluations if not e.passed]
+        blocking = [e.asset_check_key.to_user_string() for e in failed if e.severity == AssetCheckSeverity.ERROR]
+        warn = [e.asset_check_key.to_user_string() for e in failed if e.severity != AssetCheckSeverity.ERROR]
+        outcome = DayOutcome(
+            day=days[-1],
+            success=result.success and not blocking,
+            checks_passed=len(evaluations) - len(failed),
+            checks_total=len(evaluations),
+            failed_blocking=blocking,
+            failed_warn=warn,
+            seconds=seconds,
+        )
+        if len(days) == 1:
+            return [outcome]
+        # One batch run covers the range: its checks are reported once, on the last day.
+        quiet = [
+            DayOutcome(day=d, success=outcome.success, checks_passed=0, checks_total=0, seconds=0.0) for d in days[:-1]
+        ]
+        return quiet + [outcome]
+
+    def run(self, days: list[dt.date], batch: bool) -> int:
+        return run_days(days, self.execute, batch=batch, warehouse=self.warehouse, from_raw=self.skip_dbt)

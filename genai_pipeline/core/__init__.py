@@ -1,0 +1,1 @@
+"""What every stage shares: settings, paths, the daily partitions, the warehouse resource."""

@@ -1,0 +1,96 @@
+"""The warehouse resource: one DuckDB file, opened with a bounded wait on its single-writer lock."""
+
+import os
+import re
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+from dagster import Failure
+from dagster_duckdb import DuckDBResource
+from pydantic import Field
+
+from genai_pipeline.core.paths import ensure_writable_warehouse, warehouse_path
+from genai_pipeline.core.settings import SettingsError
+
+DEFAULT_LOCK_TIMEOUT_SECONDS = 60.0
+
+
+class WarehouseLockedError(Failure):
+    """Another process holds DuckDB's single-writer lock on the warehouse file."""
+
+
+class WarehouseResource(DuckDBResource):
+    """DuckDBResource that always closes its connection and fails clearly on a held lock.
+
+    DuckDB lets one process write a file; a shell or notebook left open on it blocks every
+    run. The stock resource retries for minutes and then raises a raw IOException, and it
+    leaks the connection when the body raises.
+    """
+
+    lock_timeout_seconds: float | None = Field(
+        default=None, description="How long to wait for a held file lock (default: GENAI_LOCK_TIMEOUT_SECONDS or 60)."
+    )
+
+    def path(self) -> Path:
+        """The warehouse file, absolute (a relative ``database`` is from the project root)."""
+        return warehouse_path({"GENAI_DUCKDB_PATH": self.database})
+
+    @contextmanager
+    def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        path = ensure_writable_warehouse(self.path())
+        try:
+            timeout = lock_timeout_seconds() if self.lock_timeout_seconds is None else self.lock_timeout_seconds
+        except SettingsError as error:  # a failed run with the message, as for any bad setting
+            raise Failure(description=str(error)) from None
+        conn = connect_with_lock_retry(str(path), timeout)
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+
+def lock_timeout_seconds(environ: Mapping[str, str] | None = None) -> float:
+    """GENAI_LOCK_TIMEOUT_SECONDS: how long a run or the CLI waits for another process's lock."""
+    environ = os.environ if environ is None else environ
+    raw = environ.get("GENAI_LOCK_TIMEOUT_SECONDS", "").strip()
+    if not raw:
+        return DEFAULT_LOCK_TIMEOUT_SECONDS
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 3600:
+        raise SettingsError(
+            f"invalid setting GENAI_LOCK_TIMEOUT_SECONDS={raw!r}: must be a number of seconds in 0..3600"
+        )
+    return value
+
+
+def connect_with_lock_retry(path: str, timeout_seconds: float, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + timeout_seconds
+    delay = 0.1
+    while True:
+        try:
+            return duckdb.connect(path, read_only=read_only, config={"custom_user_agent": "genai-pipeline"})
+        except duckdb.IOException as error:
+            if "lock" not in str(error).lower() or time.monotonic() >= deadline:
+                raise _lock_failure(path, error, timeout_seconds) from error
+            time.sleep(delay)
+            delay = min(delay * 2, 2.0)
+
+
+def _lock_failure(path: str, error: Exception, waited: float) -> Exception:
+    text = str(error)
+    if "lock" not in text.lower():
+        return error
+    pid = re.search(r"PID (\d+)", text)
+    holder = f"process {pid.group(1)}" if pid else "another process"
+    return WarehouseLockedError(
+        description=(
+            f"warehouse {path} is locked by {holder} (waited {waited:.0f}s); "
+            f"close that DuckDB session (e.g. `kill {pid.group(1) if pid else '<pid>'}`) and re-run"
+        )
+    )

@@ -1,0 +1,1 @@
+"""Landing: simulated days into the raw tables, and the daily-partitioned raw asset."""

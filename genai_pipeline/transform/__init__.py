@@ -1,0 +1,2 @@
+"""dbt as Dagster assets: the project handle, the in-process runner, the assets and their
+translator. Every dbt test is an asset check."""

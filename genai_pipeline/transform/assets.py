@@ -1,0 +1,98 @@
+"""The dbt project as Dagster assets: one @dbt_assets over staging, marts and metrics.
+
+Every dbt data test becomes an asset check (source tests on the raw assets; multi-model
+singular tests on the model named by their `meta.dagster.ref`).
+"""
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from dagster import AssetExecutionContext, BackfillPolicy, Output
+from dagster_dbt import dbt_assets
+
+from genai_pipeline.core.partitions import daily_partitions
+from genai_pipeline.core.warehouse import WarehouseResource
+from genai_pipeline.transform.plot_metadata import add_partition_metadata
+from genai_pipeline.transform.project import dbt_project
+from genai_pipeline.transform.runner import DbtRunnerResource, manifest_of
+from genai_pipeline.transform.translator import translator
+
+
+def dbt_window_vars(context: AssetExecutionContext) -> dict[str, str]:
+    """The run's partition window as dbt vars; max_date is exclusive, like Dagster's window end.
+
+    A checks-only run (e.g. "Execute checks" in the UI) has no partition: no vars, so
+    dbt tests read all history.
+    """
+    if not (context.has_partition_key or context.has_partition_key_range):
+        return {}
+    window = context.partition_time_window
+    return {"min_date": window.start.date().isoformat(), "max_date": window.end.date().isoformat()}
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=translator,
+    partitions_def=daily_partitions,
+    backfill_policy=BackfillPolicy.single_run(),
+    pool="duckdb",
+)
+def dbt_models(context: AssetExecutionContext, dbt: DbtRunnerResource, warehouse: WarehouseResource):
+    window = dbt_window_vars(context)
+    context.log.info(f"dbt window: {window or 'all history (no partition)'}")
+    # The window reaches dbt as env vars, not --vars (a var change forces a full re-parse):
+    # see macros/partition_window.sql. The warehouse file is the warehouse resource's.
+    events = dbt.build(context, warehouse.path(), window, sample_from=warehouse.get_connection)
+    yield from with_row_counts(context, events, manifest_of(context), window, warehouse)
+
+
+def with_row_counts(
+    context: AssetExecutionContext,
+    events: Iterator[Any],
+    manifest: Mapping[str, Any],
+    window: dict[str, str],
+    warehouse: WarehouseResource,
+) -> Iterator[Any]:
+    """Adds row counts to each built table: the whole table, and the window's rows.
+
+    dagster-dbt's fetch_row_counts keeps a dbt adapter connection open in this process,
+    which holds DuckDB's file lock against the next writer. Here the events are collected
+    first (dbt has finished by then), then counted through the warehouse resource's own
+    short-lived connection.
+    """
+    collected, failure = [], None
+    try:
+        for event in events:
+            collected.append(event)
+    except Exception as error:  # a failed error-severity test: report every result, then fail
+        failure = error
+    tables = [
+        (i, manifest["nodes"][uid])
+        for i, event in enumerate(collected)
+        if isinstance(event, Output)
+        and (uid := _metadata_text(event, "unique_id")) in manifest["nodes"]
+        and manifest["nodes"][uid]["config"].get("materialized") in ("table", "incremental")
+    ]
+    # After a failed dbt run the tables may be half-built: no counts rather than wrong ones.
+    if tables and failure is None:
+        with warehouse.get_connection() as conn:
+            for i, node in tables:
+                relation = f'"{node["schema"]}"."{node["alias"]}"'
+                metadata = {"dagster/row_count": conn.execute(f"select count(*) from {relation}").fetchall()[0][0]}
+                day_column = node["config"].get("meta", {}).get("partition_column")
+                if window and day_column:
+                    metadata["rows_in_partition_window"] = conn.execute(
+                        f'select count(*) from {relation} where "{day_column}" >= ? and "{day_column}" < ?',
+                        [window["min_date"], window["max_date"]],
+                    ).fetchall()[0][0]
+                collected[i] = collected[i].with_metadata({**collected[i].metadata, **metadata})
+                add_partition_metadata(context, conn, node, collected[i].output_name, window)
+    yield from collected
+    if failure is not None:
+        raise failure
+
+
+def _metadata_text(event: Any, key: str) -> str | None:
+    value = getattr(event, "metadata", {}).get(key)
+    return getattr(value, "value", value)

@@ -1,0 +1,247 @@
+"""Runs dbt inside the Dagster run's process, through dbt's programmatic API (dbtRunner).
+
+A `dbt build` subprocess per run would pay for starting Python and importing dbt, loading
+and parsing the project before the first node, and dagster-dbt's `dbt --version` call.
+In-process, dbt is imported once per process and the project is parsed once and kept
+(dbtRunner accepts a parsed Manifest), so a run pays only for its nodes.
+
+The events are dbt's own structured events, handed to dagster-dbt's event translation, so the
+materializations and asset-check results are exactly what the dbt CLI resource would yield.
+This module is where the project leans on dbt and dagster-dbt internals; each use says which.
+"""
+
+import json
+import os
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+from typing import Any
+
+from dagster import AssetCheckResult, AssetExecutionContext, ConfigurableResource, Failure, MetadataValue
+
+# dagster-dbt internals (asset_utils, core.dbt_cli_event): the selection of a step's subset
+# and the translation of dbt's events into Dagster events, as DbtCliResource does them;
+# dagster-dbt has no public API for either outside DbtCliResource's subprocess.
+from dagster_dbt.asset_utils import (
+    DAGSTER_DBT_EXCLUDE_METADATA_KEY,
+    DAGSTER_DBT_SELECT_METADATA_KEY,
+    DAGSTER_DBT_SELECTOR_METADATA_KEY,
+    get_manifest_and_translator_from_dbt_assets,
+    get_subset_selection_for_context,
+)
+from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
+from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+from dbt.artifacts.schemas.results import TestStatus
+from dbt.cli.main import dbtRunner
+from dbt_common.events.functions import msg_to_dict
+
+# The env vars dbt reads: the warehouse file (profiles.yml) and the run's partition window
+# (macros/partition_window.sql), set around each invocation and restored afterwards.
+WAREHOUSE_ENV = "GENAI_DUCKDB_PATH"
+WINDOW_ENV = ("GENAI_WINDOW_MIN_DATE", "GENAI_WINDOW_MAX_DATE")
+
+# dbt's result events, one per executed node; dagster-dbt turns these into Dagster events.
+RESULT_EVENTS = frozenset({"LogSeedResult", "LogModelResult", "LogSnapshotResult", "LogTestResult"})
+
+# Failing rows kept with a failed test's check result, for the alert.
+SAMPLE_ROWS = 10
+
+_parsed: dict[tuple, Any] = {}
+_lock = threading.Lock()
+
+
+def target_path_for_warehouse(warehouse: Path, target: str) -> Path:
+    """dbt's target dir, one per warehouse file, beside it.
+
+    dbt's partial-parse cache is only valid for the profile (warehouse path) it was made with,
+    so each warehouse keeps its own; outside dbt_project/ so no run artifact lands in the repo.
+    """
+    return warehouse.with_name(f"{warehouse.name}.dbt-target-{target}")
+
+
+def manifest_of(context: AssetExecutionContext) -> Mapping[str, Any]:
+    """The dbt manifest behind the step's @dbt_assets definition."""
+    return get_manifest_and_translator_from_dbt_assets([context.assets_def])[0]
+
+
+@contextmanager
+def dbt_env(warehouse: Path, window: Mapping[str, str]) -> Iterator[None]:
+    """The warehouse and window dbt reads, set for one invocation; the old values come back."""
+    values = {WAREHOUSE_ENV: str(warehouse), **{f"GENAI_WINDOW_{k.upper()}": v for k, v in window.items()}}
+    saved = {name: os.environ.pop(name, None) for name in (WAREHOUSE_ENV, *WINDOW_ENV)}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            os.environ.pop(name, None)
+            if value is not None:
+                os.environ[name] = value
+
+
+class DbtRunnerResource(ConfigurableResource):
+    """dbt Core, run in-process against the project's profile; the warehouse file comes from
+    the caller (the warehouse resource), the target from DBT_TARGET."""
+
+    project_dir: str
+    profiles_dir: str
+    target: str = "dev"
+
+    def _common_args(self, target_path: Path) -> list[str]:
+        return [
+            "--project-dir",
+            self.project_dir,
+            "--profiles-dir",
+            self.profiles_dir,
+            "--target",
+            self.target,
+            "--target-path",
+            str(target_path),
+            "--log-path",
+            str(target_path),
+        ]
+
+    def _manifest(self, warehouse: Path, target_path: Path) -> Any:
+        """The parsed project, once per process (call it inside ``dbt_env``).
+
+        A parse depends on the profile only through the DuckDB catalog name, which is the
+        warehouse file's stem: warehouses with the same file name share one parse (the tests'
+        temp warehouses all do).
+        """
+        key = (self.project_dir, self.profiles_dir, self.target, warehouse.stem)
+        if key not in _parsed:
+            result = dbtRunner().invoke(["parse", "--quiet", *self._common_args(target_path)])
+            if not result.success:
+                raise Failure(f"dbt could not parse {self.project_dir}: {result.exception}")
+            _parsed[key] = result.result
+        return _parsed[key]
+
+    def build(
+        self,
+        context: AssetExecutionContext,
+        warehouse: Path,
+        window: Mapping[str, str],
+        sample_from: Callable[[], AbstractContextManager[Any]] | None = None,
+    ) -> Iterator[Any]:
+        """`dbt build` of the step's selected models and tests on ``warehouse`` for the
+        partition ``window`` (``min_date``/``max_date``, max exclusive; empty = all history);
+        yields their Dagster events, then raises Failure naming every failed node if dbt did
+        not succeed.
+
+        sample_from: opens a warehouse connection; each failed or warned test's check result
+        then carries up to SAMPLE_ROWS of its failing rows (metadata "sample"), read with the
+        SQL the test just ran, so the alert shows the rows the run saw.
+        """
+        manifest, translator, _ = get_manifest_and_translator_from_dbt_assets([context.assets_def])
+        selection, indirect = get_subset_selection_for_context(
+            context=context,
+            manifest=manifest,
+            select=context.op.tags.get(DAGSTER_DBT_SELECT_METADATA_KEY),
+            exclude=context.op.tags.get(DAGSTER_DBT_EXCLUDE_METADATA_KEY),
+            selector=context.op.tags.get(DAGSTER_DBT_SELECTOR_METADATA_KEY),
+            dagster_dbt_translator=translator,
+            current_dbt_indirect_selection_env=os.environ.get("DBT_INDIRECT_SELECTION"),
+        )
+        target_path = target_path_for_warehouse(warehouse, self.target)
+        raw_events: list[dict] = []
+
+        def collect(msg: Any) -> None:
+            if msg.info.name in RESULT_EVENTS:
+                raw_events.append(msg_to_dict(msg))
+
+        args = [
+            "build",
+            *selection,
+            *self._common_args(target_path),
+            *(["--indirect-selection", indirect] if indirect else []),
+            # The run's event log records every result; dbt's debug log file and its JSON
+            # artifacts would cost a third of the build for nothing read afterwards. Setting
+            # DBT_LOG_LEVEL_FILE (e.g. debug) brings dbt.log back, in the target dir.
+            *([] if os.environ.get("DBT_LOG_LEVEL_FILE") else ["--log-level-file", "none"]),
+            "--log-level",
+            "warn",
+            "--no-write-json",
+            "--no-use-colors",
+            "--no-send-anonymous-usage-stats",
+        ]
+        with _lock, dbt_env(warehouse, window):
+            try:
+                result = dbtRunner(manifest=self._manifest(warehouse, target_path), callbacks=[collect]).invoke(args)
+            finally:
+                release_duckdb()
+        samples = _failing_samples(result, sample_from) if sample_from else {}
+        for raw in raw_events:
+            event = DbtCoreCliEventMessage(raw_event=raw, event_history_metadata={})
+            for dagster_event in event.to_default_asset_events(
+                manifest=manifest, dagster_dbt_translator=translator, context=context, target_path=target_path
+            ):
+                sample = samples.get(raw["data"]["node_info"]["unique_id"])
+                if sample is not None and isinstance(dagster_event, AssetCheckResult):
+                    dagster_event = dagster_event.with_metadata(
+                        {**dagster_event.metadata, "sample": MetadataValue.json(sample)}
+                    )
+                yield dagster_event
+        if result.exception is not None:
+            raise Failure(f"dbt build failed: {result.exception}")
+        if not result.success:
+            failed = _failed_nodes(raw_events)
+            raise Failure(f"dbt build failed: {len(failed)} node(s) failed: {', '.join(failed)}")
+
+
+def _failing_samples(result: Any, sample_from: Callable[[], AbstractContextManager[Any]]) -> dict[str, list[dict]]:
+    """unique_id -> the first failing rows of each test that failed or warned.
+
+    A test's compiled SQL selects exactly its failing rows (the partition window already
+    substituted), so re-reading it right after the build costs nothing when every test
+    passes, unlike dbt's store_failures, which writes a table per test on every run.
+    """
+    failed = {
+        r.node.unique_id: r.node.compiled_code
+        for r in getattr(result.result, "results", None) or []
+        if r.node.resource_type == "test" and r.status in (TestStatus.Fail, TestStatus.Warn) and r.node.compiled_code
+    }
+    samples: dict[str, list[dict]] = {}
+    if not failed:
+        return samples
+    with sample_from() as conn:
+        for unique_id, sql in failed.items():
+            try:
+                cursor = conn.execute(f"select * from ({sql}) as failing limit {SAMPLE_ROWS}")
+            except Exception:  # the sample is evidence for the alert, never a reason to fail the step
+                continue
+            names = [column[0] for column in cursor.description]
+            rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+            samples[unique_id] = json.loads(json.dumps(rows, default=str))
+    return samples
+
+
+def _failed_nodes(raw_events: list[dict]) -> list[str]:
+    """Each failed node's id, with dbt's one-line message for errors (a failed test's id says
+    enough; a model's error needs its message)."""
+    failed = []
+    for raw in raw_events:
+        status = str(raw["data"].get("status") or raw["data"]["node_info"].get("node_status")).lower()
+        if status in ("error", "fail"):
+            unique_id = raw["data"]["node_info"]["unique_id"]
+            message = raw["info"].get("msg", "").splitlines()[0] if status == "error" else ""
+            failed.append(f"{unique_id} ({message})" if message else unique_id)
+    return failed
+
+
+def forget_parsed_projects() -> None:
+    _parsed.clear()
+
+
+def release_duckdb() -> None:
+    """Closes dbt-duckdb's process-wide database handle.
+
+    dbt-duckdb keeps the DuckDB database open in a class attribute between invocations: that
+    would hold the warehouse's single-writer lock for as long as this process lives, against
+    every other run, the CLI and the next connection made here with other settings. Relies on
+    dbt-duckdb's private class attributes ``_LOCK`` and ``_ENV`` (no public close exists).
+    """
+    with DuckDBConnectionManager._LOCK:
+        if DuckDBConnectionManager._ENV is not None:
+            DuckDBConnectionManager._ENV.close()
+            DuckDBConnectionManager._ENV = None
