@@ -33,10 +33,12 @@ $(MANIFEST): $(VENV_STAMP) $(DBT_SOURCES)
 	cd dbt_project && ../.venv/bin/dbt parse --quiet
 	touch $@
 
-# ruff (lint rules and formatting, settled in pyproject.toml) over the package and its tests.
+# ruff (lint rules and formatting, settled in pyproject.toml) over the Python, sqlfluff over
+# the dbt project's SQL (jinja templater with a lint-only dbt context: dbt_project/.sqlfluff).
 lint: install
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/sqlfluff lint dbt_project
 
 format: install
 	.venv/bin/ruff check --fix .

@@ -31,7 +31,10 @@
     {%- set min_date = _window_bound('min_date') -%}
     {%- set max_date = _window_bound('max_date') -%}
     {%- if min_date and max_date and min_date >= max_date -%}
-        {{ exceptions.raise_compiler_error("empty partition window: min_date " ~ min_date ~ " >= max_date " ~ max_date ~ " (max_date is exclusive)") }}
+        {{ exceptions.raise_compiler_error(
+            "empty partition window: min_date " ~ min_date ~ " >= max_date " ~ max_date
+            ~ " (max_date is exclusive)"
+        ) }}
     {%- endif -%}
     {%- set clauses = [] -%}
     {%- if min_date -%}{%- do clauses.append(column ~ " >= cast('" ~ min_date ~ "' as date)") -%}{%- endif -%}

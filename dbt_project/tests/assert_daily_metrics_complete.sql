@@ -20,6 +20,7 @@ expected as (
         from spine
         where metric_date < (select last_day from bounds)
     )
+
     select metric_date from spine
 )
 

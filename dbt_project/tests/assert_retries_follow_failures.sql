@@ -24,8 +24,8 @@ bad_retries as (
            end as problem
     from generations as retry
     left join generations as previous
-        on previous.prompt_id = retry.prompt_id
-       and previous.attempt_number = retry.attempt_number - 1
+        on retry.prompt_id = previous.prompt_id
+       and retry.attempt_number - 1 = previous.attempt_number
     where retry.attempt_number > 1
       and (previous.generation_id is null
            or previous.status not in ('failed', 'timeout')

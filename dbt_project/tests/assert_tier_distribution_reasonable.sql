@@ -13,19 +13,30 @@ with tiers as (
 
 expected_tiers as (
     select 'free' as user_tier
-    union all select 'pro'
-    union all select 'enterprise'
+    union all
+    select 'pro'
+    union all
+    select 'enterprise'
+),
+
+totals as (
+    select
+        sum(users) as total_users,
+        max(case when user_tier = 'free' then users end) as free_users,
+        max(users) as largest_tier_users
+    from tiers
 ),
 
 mix as (
     select
         expected_tiers.user_tier,
         coalesce(tiers.users, 0) as users,
-        1.0 * coalesce(tiers.users, 0) / nullif((select sum(users) from tiers), 0) as share,
-        (select sum(users) from tiers) as total_users,
-        (select max(users) from tiers where user_tier = 'free') as free_users,
-        (select max(users) from tiers) as largest_tier_users
+        1.0 * coalesce(tiers.users, 0) / nullif(totals.total_users, 0) as share,
+        totals.total_users,
+        totals.free_users,
+        totals.largest_tier_users
     from expected_tiers
+    cross join totals
     left join tiers on expected_tiers.user_tier = tiers.user_tier
 )
 

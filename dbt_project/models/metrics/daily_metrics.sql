@@ -34,11 +34,15 @@ days as (
 
 signups as (
     select
-        days_with_signups.metric_date,
+        signup_days.metric_date,
         count(users.user_id)                                         as new_users
-    from (select metric_date from days union select signup_date from users) days_with_signups
-    left join users on users.signup_date = days_with_signups.metric_date
-    group by days_with_signups.metric_date
+    from (
+        select metric_date from days
+        union
+        select signed_up.signup_date from users as signed_up
+    ) as signup_days
+    left join users on signup_days.metric_date = users.signup_date
+    group by signup_days.metric_date
 ),
 
 cumulative_signups as (
@@ -46,7 +50,9 @@ cumulative_signups as (
     select
         metric_date,
         new_users,
-        cast(sum(new_users) over (order by metric_date rows between unbounded preceding and current row) as bigint) as total_users
+        cast(
+            sum(new_users) over (order by metric_date rows between unbounded preceding and current row) as bigint
+        )                                                            as total_users
     from signups
 ),
 
