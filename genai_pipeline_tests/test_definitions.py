@@ -4,6 +4,11 @@ import json
 from dagster import AssetKey, DefaultScheduleStatus, Definitions, build_schedule_context
 
 from genai_pipeline.definitions import defs
+from genai_pipeline.metrics.assets import build_metric_assets
+from genai_pipeline.metrics.catalog import registered_metrics
+from genai_pipeline.quality.anomaly_checks import daily_metrics_anomalies
+from genai_pipeline.quality.anomaly_scoring import METRICS
+from genai_pipeline.transform.assets import dbt_models
 from genai_pipeline.transform.project import dbt_project
 
 
@@ -20,14 +25,23 @@ def _manifest() -> dict:
 
 
 def test_every_dbt_data_test_is_an_asset_check():
-    from genai_pipeline.transform.assets import dbt_models
-
     tests = [n for n in _manifest()["nodes"].values() if n["resource_type"] == "test"]
     checks = list(dbt_models.check_keys)
     assert len(tests) >= 104
     assert len(checks) == len(tests)
     assert {c.name for c in checks} == {t["name"] for t in tests}
     assert set(checks) <= set(_check_keys())
+
+
+def test_the_checks_are_exactly_the_dbt_tests_the_metric_checks_and_the_anomaly_checks():
+    tests = [n for n in _manifest()["nodes"].values() if n["resource_type"] == "test"]
+    metric_checks = [key for asset in build_metric_assets() for key in asset.check_keys]
+    anomaly_checks = list(daily_metrics_anomalies.check_keys)
+    assert len(metric_checks) == 4 * len(registered_metrics()) and len(anomaly_checks) == len(METRICS)
+    assert len(_check_keys()) == len(tests) + len(metric_checks) + len(anomaly_checks)
+    assert set(_check_keys()) == set(dbt_models.check_keys) | set(metric_checks) | set(anomaly_checks)
+    daily = defs.resolve_job_def("daily_job").asset_layer.asset_graph.asset_check_keys
+    assert set(daily) == set(_check_keys())
 
 
 def test_source_tests_guard_the_raw_assets():

@@ -49,6 +49,9 @@ def build_parser() -> ArgumentParser:
 
     bench = sub.add_parser("bench", help="run the benchmarks and print their figures")
     bench.add_argument("name", nargs="?", help="one benchmark (default: all)")
+    bench.add_argument(
+        "--smoke", action="store_true", help="a tiny run of each, to check it works (figures meaningless)"
+    )
     return parser
 
 
@@ -72,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "bench":
             from genai_pipeline.cli.bench.main import run_benchmarks
 
-            return run_benchmarks(args.name)
+            return run_benchmarks(args.name, smoke=args.smoke)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -2,6 +2,7 @@
 the day in ONE transaction. The raw asset, the benchmarks and the tests share it."""
 
 import datetime as dt
+from collections.abc import Callable
 
 import duckdb
 import pandas as pd
@@ -13,11 +14,16 @@ from genai_pipeline.simulation.schema import RAW_SCHEMA, RAW_TABLES, create_tabl
 
 
 def land_days(
-    conn: duckdb.DuckDBPyConnection, settings: SimulationSettings, days: list[dt.date]
-) -> dict[str, pd.DataFrame]:
+    conn: duckdb.DuckDBPyConnection,
+    settings: SimulationSettings,
+    days: list[dt.date],
+    frames_for: Callable[[SimulationSettings, dt.date], dict[str, pd.DataFrame]] | None = None,
+) -> pd.DataFrame:
     """Replaces ``days`` in every raw table in ONE transaction; returns per-day stats.
 
     A crash or an error before COMMIT leaves each day exactly as it was before the run.
+    frames_for: where a day's rows come from (default: the simulation); the benchmark passes
+    rows generated beforehand, to time the insert on its own.
     """
     stats = []
     conn.execute("BEGIN TRANSACTION")
@@ -30,7 +36,7 @@ def land_days(
                 [days[0], days[-1] + dt.timedelta(days=1)],
             )
         for day in days:
-            frames = generate_day(settings, day)
+            frames = (frames_for or generate_day)(settings, day)
             for table, frame in frames.items():
                 # Arrow lands faster than pandas and keeps the categoricals as dictionaries.
                 conn.register("landing_batch", pa.Table.from_pandas(frame, preserve_index=False))

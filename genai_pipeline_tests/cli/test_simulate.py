@@ -6,11 +6,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
+from dagster import DagsterEventType, DagsterInstance, DagsterRunStatus, RunsFilter
 
 from genai_pipeline.cli.main import main
 from genai_pipeline.cli.simulate import UsageError, plan_days
 from genai_pipeline.core.checksums import table_checksums
+from genai_pipeline.definitions import defs
 
 SCHEMAS = ("raw", "marts", "metrics")
 NOW = dt.datetime(2026, 1, 31, 12, tzinfo=dt.UTC)
@@ -93,11 +94,15 @@ def test_simulate_runs_each_day_through_dagster_and_continues(pipeline_env, caps
     runs = instance.get_runs(RunsFilter(tags={"genai/source": "simulate"}))
     assert sorted(r.tags["dagster/partition"] for r in runs) == ["2025-12-01", "2025-12-02", "2025-12-03"]
     assert {r.status for r in runs} == {DagsterRunStatus.SUCCESS}
+    every_check = defs.resolve_job_def("daily_job").asset_layer.asset_graph.asset_check_keys
     for run in runs:
-        evaluations = instance.all_logs(
-            run.run_id, of_type=__import__("dagster").DagsterEventType.ASSET_CHECK_EVALUATION
-        )
-        assert len(evaluations) > 104
+        evaluations = [
+            entry.dagster_event.event_specific_data
+            for entry in instance.all_logs(run.run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION)
+        ]
+        assert {e.asset_check_key for e in evaluations} == set(every_check)
+        assert len(evaluations) == len(every_check)
+        assert [e.asset_check_key for e in evaluations if not e.passed] == []
     after_three = checksums(warehouse)
 
     assert main(["simulate", "--days", "5"]) == 0

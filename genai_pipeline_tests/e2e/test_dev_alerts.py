@@ -13,26 +13,14 @@ ALERT_SENSOR = "check_failure_alert_sensor"
 ALERT_TIMEOUT_S = 180
 
 
-def alert_sensor_defined() -> bool:
-    from genai_pipeline.definitions import defs
-
-    return any(sensor.name == ALERT_SENSOR for sensor in defs.sensors or [])
-
-
-needs_alert_sensor = pytest.mark.skipif(
-    not alert_sensor_defined(),
-    reason=f"{ALERT_SENSOR} is built on branch issue-6; this skip goes once it is merged",
-)
 pytestmark = pytest.mark.e2e
 
 
-@needs_alert_sensor
 def test_the_alert_sensor_is_running(ui):
     sensors = {s["name"]: s["sensorState"]["status"] for s in ui_graphql.repository(ui)["sensors"]}
     assert sensors.get(ALERT_SENSOR) == "RUNNING"
 
 
-@needs_alert_sensor
 @pytest.mark.corrupts_warehouse
 def test_a_duplicated_user_fails_the_uniqueness_check_and_the_sensor_records_the_alert(ui, server, history):
     # Day 1's users are not re-landed by day 8's run: the copy stays, every model joining

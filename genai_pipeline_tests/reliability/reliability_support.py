@@ -20,10 +20,13 @@ CLI = Path(sys.executable).parent / "genai-pipeline"
 SCHEMAS = ("raw", "marts", "metrics")
 # Scale does not matter to locks and crashes: a small population keeps each run short.
 SMALL = {"GENAI_BASE_USERS": "300"}
-# Stand-ins for the alert sinks' secrets (issue 6): they must never reach a log.
+# Stand-ins for the alert sinks' secrets, under the names the code reads: every sink is
+# configured in the crashed and concurrent runs, and no secret may reach a log or a file
+# (alerts/test_alert_secrets.py also delivers alerts with them).
 SECRETS = {
     "SLACK_BOT_TOKEN": "xoxb-reliability-sentinel-token",
-    "GENAI_WEBHOOK_URL": "https://hooks.example/sentinel-hook",
+    "GENAI_SLACK_CHANNEL": "#reliability",
+    "GENAI_ALERT_WEBHOOK_URL": "http://127.0.0.1:9/hooks/sentinel-hook",
 }
 
 

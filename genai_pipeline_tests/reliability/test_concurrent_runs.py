@@ -2,6 +2,7 @@
 of the project's dagster.yaml (instance.py). DuckDB takes one writer process per file."""
 
 import datetime as dt
+import itertools
 import subprocess
 import sys
 import time
@@ -141,5 +142,5 @@ def test_two_simulate_commands_started_together_both_succeed_with_writes_seriali
         assert any("blocked by limit for pool duckdb" in m for m in messages(instance, runs))
         intervals = write_intervals(instance, runs)
     assert len({run for *_, run in intervals}) > len(DAYS)  # both commands ran days
-    overlaps = [(a, b) for a, b in zip(intervals, intervals[1:], strict=True) if b[0] < a[1]]
+    overlaps = [(a, b) for a, b in itertools.pairwise(intervals) if b[0] < a[1]]
     assert overlaps == []

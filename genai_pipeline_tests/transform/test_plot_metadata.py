@@ -3,6 +3,7 @@
 import datetime as dt
 
 import duckdb
+import pytest
 from dagster import (
     AssetExecutionContext,
     AssetSelection,
@@ -52,6 +53,19 @@ def test_the_dbt_hook_gives_each_partition_of_a_range_run_its_own_numbers(tmp_pa
     assert SUMMARY_KEY in events["2026-01-02"] and SUMMARY_KEY not in events["2026-01-01"]
 
 
+class RecordingContext:
+    """Stands in for the step's context and records every metadata call."""
+
+    def __init__(self):
+        self.calls = []
+
+    def asset_key_for_output(self, name):
+        self.calls.append(("asset_key_for_output", name))
+
+    def add_asset_metadata(self, *args, **kwargs):
+        self.calls.append(("add_asset_metadata", args, kwargs))
+
+
 def test_the_dbt_hook_ignores_models_it_does_not_plot_and_unpartitioned_runs():
     node = {
         "name": "fct_sessions",
@@ -59,8 +73,17 @@ def test_the_dbt_hook_ignores_models_it_does_not_plot_and_unpartitioned_runs():
         "alias": "fct_sessions",
         "config": {"meta": {"partition_column": "session_date"}},
     }
-    # no Dagster context is given: reaching for one would raise
-    add_partition_metadata(
-        None, duckdb.connect(), node, "fct_sessions", {"min_date": "2026-01-01", "max_date": "2026-01-02"}
-    )
-    add_partition_metadata(None, duckdb.connect(), {**node, "name": "daily_metrics"}, "daily_metrics", {})
+    context, conn = RecordingContext(), duckdb.connect()
+    add_partition_metadata(context, conn, node, "fct_sessions", {"min_date": "2026-01-01", "max_date": "2026-01-02"})
+    add_partition_metadata(context, conn, {**node, "name": "daily_metrics"}, "daily_metrics", {})
+    assert context.calls == []
+    # the same context does record a plotted model in a partitioned run (the stand-in works)
+    with pytest.raises(AttributeError):  # the stand-in has no partition window: it stops there
+        add_partition_metadata(
+            context,
+            conn,
+            {**node, "name": "daily_metrics"},
+            "daily_metrics",
+            {"min_date": "2026-01-01", "max_date": "2026-01-02"},
+        )
+    assert context.calls[0] == ("asset_key_for_output", "daily_metrics")

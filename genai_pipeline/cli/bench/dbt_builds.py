@@ -52,8 +52,10 @@ def _land(warehouse: Path, settings: SimulationSettings, days: list[dt.date]) ->
         conn.close()
 
 
-def bench_incremental(base_users: int = 500_000, history_days: int = 30) -> None:
-    settings = SimulationSettings(base_users=int(os.environ.get("GENAI_BENCH_BASE_USERS", base_users)))
+def bench_incremental(smoke: bool = False) -> None:
+    """--smoke: 200 base users, 3 days of history."""
+    base_users, history_days = (200, 3) if smoke else (int(os.environ.get("GENAI_BENCH_BASE_USERS", 500_000)), 30)
+    settings = SimulationSettings(base_users=base_users)
     day = [settings.start_date + dt.timedelta(days=i) for i in range(history_days + 1)]
     one = dt.timedelta(days=1)
     print(f"incremental dbt benchmark: BASE_USERS={settings.base_users}, {history_days} days of history")
@@ -102,13 +104,15 @@ def _dbt_clock() -> Iterator[list[tuple[str, float, int]]]:
         dbtRunner.invoke = invoke
 
 
-def bench_simulate(days: int = 30) -> None:
+def bench_simulate(smoke: bool = False) -> None:
     """`simulate` per-day (one run a day) beside `--batch` (one run), same process, same days,
     each run's time split into dbt's own (parse, build) and the rest (Dagster, landing,
-    metrics): dbt's build time is the floor under any per-day figure."""
+    metrics): dbt's build time is the floor under any per-day figure. --smoke: 2 days."""
+    days = 2 if smoke else 30
     start = SimulationSettings().start_date
     plan = [start + dt.timedelta(days=i) for i in range(days)]
     print(f"simulate benchmark: {days} days at the default scale, in-process runs on a temp instance")
+    saved_home = os.environ.get("DAGSTER_HOME")
     with tempfile.TemporaryDirectory() as folder, _dbt_clock() as dbt_calls:
         os.environ["DAGSTER_HOME"] = folder
         dagster_home()  # the project's dagster.yaml, as the CLI uses
@@ -132,6 +136,8 @@ def bench_simulate(days: int = 30) -> None:
                     outcomes = sim.execute([day])
                     seconds.append(time.perf_counter() - t0)
             ok = all(o.success for o in outcomes)
+            if not ok:
+                raise RuntimeError(f"simulate benchmark, {mode}: a run failed")
             with duckdb.connect(str(warehouse), read_only=True) as conn:
                 sums[mode] = table_checksums(conn, ("raw", "marts", "metrics"))
             parse = sum(t for command, t, _ in dbt_calls if command == "parse")
@@ -154,4 +160,9 @@ def bench_simulate(days: int = 30) -> None:
                     f"{1000 * build / days / nodes:.0f} ms each), the rest {rest / days:.1f}s; "
                     f"dbt parse {parse:.1f}s once"
                 )
-        print(f"  per-day and batch warehouses identical (checksums): {sums['per-day'] == sums['batch']}")
+        instance.dispose()
+    if saved_home is not None:
+        os.environ["DAGSTER_HOME"] = saved_home
+    if sums["per-day"] != sums["batch"]:
+        raise RuntimeError("the per-day and batch warehouses differ (checksums)")
+    print("  per-day and batch warehouses identical (checksums, checked)")

@@ -11,7 +11,7 @@ from genai_pipeline.cli.bench.dbt_builds import bench_incremental, bench_simulat
 from genai_pipeline.cli.bench.generation import bench_generation
 from genai_pipeline.cli.common import fail
 
-BENCHMARKS: dict[str, Callable[[], None]] = {
+BENCHMARKS: dict[str, Callable[[bool], None]] = {
     "generation": bench_generation,
     "incremental": bench_incremental,
     "simulate": bench_simulate,
@@ -19,13 +19,13 @@ BENCHMARKS: dict[str, Callable[[], None]] = {
 }
 
 
-def run_benchmarks(name: str | None) -> int:
+def run_benchmarks(name: str | None, smoke: bool = False) -> int:
     # Figures must reach a log file as they are measured, not when a long run ends.
     sys.stdout.reconfigure(line_buffering=True)
     if name is not None and name not in BENCHMARKS:
         return fail(f"unknown benchmark {name!r}; choose from {sorted(BENCHMARKS)}")
     for key, bench in BENCHMARKS.items():
         if name in (None, key):
-            bench()
+            bench(smoke)
             print()
     return 0

@@ -1,0 +1,33 @@
+"""A tiny run of every benchmark (`bench NAME --smoke`), so none of them breaks unnoticed.
+The figures of a smoke run mean nothing; only that each benchmark runs to its end."""
+
+import pytest
+
+from genai_pipeline.cli.bench.main import BENCHMARKS
+from genai_pipeline.cli.main import main
+
+pytestmark = pytest.mark.slow
+
+LAST_LINE = {
+    "generation": "landing that day,",
+    "incremental": "day 4 / day 2 =",
+    "simulate": "per-day and batch warehouses identical (checksums, checked)",
+    "backfill": "rows identical in every run (checked)",
+}
+
+
+def test_every_benchmark_has_a_smoke_run():
+    assert set(LAST_LINE) == set(BENCHMARKS)
+
+
+@pytest.mark.parametrize("name", sorted(LAST_LINE))
+def test_a_smoke_run_of_the_benchmark_runs_to_its_end(name, capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("GENAI_DUCKDB_PATH", str(tmp_path / "unused.duckdb"))
+    assert main(["bench", name, "--smoke"]) == 0
+    out = capsys.readouterr().out
+    assert LAST_LINE[name] in out, out
+
+
+def test_an_unknown_benchmark_is_a_usage_error(capsys):
+    assert main(["bench", "nope"]) == 2
+    assert "unknown benchmark 'nope'" in capsys.readouterr().err
