@@ -9,13 +9,18 @@
   - no vars (standalone `dbt test`), or no day column (e.g. dim_users, a full rebuild): the
     test reads the whole relation, unwrapped;
   - the marker may be combined with other SQL (`__partition_window__ and status = 'success'`);
-  - any other `where` behaves exactly as in dbt's default.
+  - any other `where` behaves exactly as in dbt's default;
+  - the whole-history tests (primary_key, unique_across_history) always get the whole
+    relation: they judge history, and unique_across_history applies the window itself.
   Only the tested model is filtered: the parent side of `relationships` (its `to`) is not, so
   a window row whose parent lives on another day still passes.
 #}
 {% macro get_where_subquery(relation) -%}
     {%- set marker = '__partition_window__' -%}
     {%- set where = config.get('where') -%}
+    {%- if (model.get('test_metadata') or {}).get('name') in ('primary_key', 'unique_across_history') -%}
+        {{ return(relation) }}
+    {%- endif -%}
     {%- if where and marker in where -%}
         {%- set column = _tested_partition_column(relation) -%}
         {%- set predicate = window_predicate(column) if column else none -%}

@@ -19,7 +19,7 @@
     {%- endif -%}
     {%- set value = value | string | trim -%}
     {#- Validated because it is pasted into SQL, and a typo must not silently select nothing. -#}
-    {%- if not modules.re.match('^\d{4}-\d{2}-\d{2}$', value) -%}
+    {%- if not modules.re.match('^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$', value) -%}
         {{ exceptions.raise_compiler_error("var '" ~ name ~ "' must be a YYYY-MM-DD date, got '" ~ value ~ "'") }}
     {%- endif -%}
     {{ return(value) }}

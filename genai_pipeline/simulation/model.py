@@ -46,6 +46,8 @@ DOWNLOAD_RATE = {"image": 0.45, "video": 0.6}
 THUMBS_UP_RATE = 0.22
 THUMBS_DOWN_RATE_SUCCESS = 0.04
 THUMBS_DOWN_RATE_FAILURE = 0.15
+# Share of sessions per device, in schema.DEVICES order.
+DEVICE_MIX = (0.5, 0.2, 0.2, 0.1)
 
 
 def generate_day(settings: SimulationSettings, day: dt.date) -> dict[str, pd.DataFrame]:
@@ -160,7 +162,7 @@ def generate_day(settings: SimulationSettings, day: dt.date) -> dict[str, pd.Dat
                 "user_id": session_user_id,
                 "session_start": at(session_start_ms),
                 "session_end": at(session_end_ms),
-                "device": _labels(rng.choice(4, len(session_user), p=[0.5, 0.2, 0.2, 0.1]), DEVICES),
+                "device": _labels(rng.choice(len(DEVICES), len(session_user), p=DEVICE_MIX), DEVICES),
             },
         ),
         "prompts": frame(

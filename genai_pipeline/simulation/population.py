@@ -20,6 +20,9 @@ ID_DAY_FACTOR = 1_000_000_000
 # New users sign up before 20:00 so their first session still fits inside the same day.
 LATEST_SIGNUP_SECOND = 20 * 3600
 STREAM_COHORT = 1
+# Share of signups per country and per acquisition channel, in schema.py's order.
+COUNTRY_MIX = (0.34, 0.1, 0.08, 0.07, 0.12, 0.08, 0.06, 0.05, 0.05, 0.05)
+CHANNEL_MIX = (0.4, 0.25, 0.2, 0.1, 0.05)
 
 
 @dataclass(frozen=True)
@@ -88,8 +91,8 @@ def _cohort(settings: SimulationSettings, day_number: int) -> Cohort:
         last_active = day_number + lifetime - 1
     else:
         last_active = np.full(n, np.iinfo(np.int64).max)
-    country = rng.choice(10, size=n, p=[0.34, 0.1, 0.08, 0.07, 0.12, 0.08, 0.06, 0.05, 0.05, 0.05])
-    channel = rng.choice(5, size=n, p=[0.4, 0.25, 0.2, 0.1, 0.05])
+    country = rng.choice(len(COUNTRY_MIX), size=n, p=COUNTRY_MIX)
+    channel = rng.choice(len(CHANNEL_MIX), size=n, p=CHANNEL_MIX)
     day = settings.start_date + dt.timedelta(days=day_number - 1)
     user_id = epoch_day(day) * ID_DAY_FACTOR + np.arange(n, dtype=np.int64)
     return Cohort(

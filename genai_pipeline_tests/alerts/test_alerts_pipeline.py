@@ -3,7 +3,8 @@ after each run, as the daemon would.
 
   2025-12-01..30  a clean 30-day simulation, one run      -> no alert (anomaly checks score 23 days)
   2025-12-31      a user from country 'XX' (warn test)    -> one WARN alert, downstream built,
-                  and an outage: 10% of the sessions      -> the volume anomaly checks alert
+                  and an outage: 10% of the sessions      -> the volume anomaly checks and the
+                                                             per-tier volume rule alert
   2026-01-01      'XX' again + a user without a tier      -> WARN again + ERROR, downstream blocked
 """
 
@@ -140,7 +141,14 @@ def test_a_warn_failure_alerts_once_with_its_failing_rows_and_lets_the_day_build
     assert alert["sample_source"] == "check metadata"
     assert alert["run_url"] == f"http://ui.example/runs/{result.run_id}"
     assert result.success and downstream_of(AssetKey(["raw", "users"])) <= materialized(result)
-    assert totals[f"{WARN_DAY} again"] == totals[WARN_DAY] == 3
+    # the country, the two volume anomalies and the tiers' volume against the stated model
+    assert {a["check_name"] for a in alert_rows(warehouse, result.run_id)} == {
+        COUNTRY_CHECK,
+        "generations_anomaly",
+        "revenue_usd_anomaly",
+        "assert_generation_volume_per_tier_fits_the_model",
+    }
+    assert totals[f"{WARN_DAY} again"] == totals[WARN_DAY] == 4
 
 
 def test_a_volume_drop_trips_the_generation_and_revenue_anomaly_checks(history):
@@ -170,6 +178,6 @@ def test_an_error_failure_blocks_the_days_downstream_and_says_so(history):
     assert alerts[COUNTRY_CHECK]["severity"] == "WARN"
     assert not result.success
     assert not (downstream_of(AssetKey(["raw", "users"])) & materialized(result))
-    assert totals[f"{ERROR_DAY} again"] == totals[ERROR_DAY] == 5
+    assert totals[f"{ERROR_DAY} again"] == totals[ERROR_DAY] == 6
     # Blocked upstream, the anomaly checks did not run at all: no evaluation, no alert.
     assert not [e for e in result.get_asset_check_evaluations() if e.check_name.endswith("_anomaly")]

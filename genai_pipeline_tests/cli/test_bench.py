@@ -10,7 +10,7 @@ pytestmark = pytest.mark.slow
 
 LAST_LINE = {
     "generation": "landing that day,",
-    "incremental": "day 4 / day 2 =",
+    "incremental": "whole-history key tests (",
     "simulate": "per-day and batch warehouses identical (checksums, checked)",
     "backfill": "rows identical in every run (checked)",
 }

@@ -22,7 +22,7 @@ def test_the_alert_sensor_is_running(ui):
 
 
 @pytest.mark.corrupts_warehouse
-def test_a_duplicated_user_fails_the_uniqueness_check_and_the_sensor_records_the_alert(ui, server, history):
+def test_a_duplicated_user_fails_the_primary_key_check_and_the_sensor_records_the_alert(ui, server, history):
     # Day 1's users are not re-landed by day 8's run: the copy stays, every model joining
     # users sees the user twice, and fct_generations' day-8 rows of that user double.
     conn = connect_with_lock_retry(str(server.warehouse), timeout_seconds=60)
@@ -39,13 +39,13 @@ def test_a_duplicated_user_fails_the_uniqueness_check_and_the_sensor_records_the
         for e in ui_graphql.check_evaluations(ui, run_id)
         if not e["success"]
     }
-    assert ("fct_generations", "unique_fct_generations_generation_id") in failed
+    assert ("fct_generations", "primary_key_fct_generations_generation_id") in failed
     alerts = wait_for_alerts(server.warehouse, run_id, len(failed))
     assert {(asset, check) for asset, check, *_ in alerts} >= {
-        ("fct_generations", "unique_fct_generations_generation_id")
+        ("fct_generations", "primary_key_fct_generations_generation_id")
     }
     assert len(alerts) == len(failed)
-    [(_, _, partition, failing_rows)] = [a for a in alerts if a[1] == "unique_fct_generations_generation_id"]
+    [(_, _, partition, failing_rows)] = [a for a in alerts if a[1] == "primary_key_fct_generations_generation_id"]
     assert str(partition) == day(8) and failing_rows >= 1
 
 

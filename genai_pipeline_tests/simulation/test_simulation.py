@@ -74,10 +74,22 @@ def test_mean_generations_per_tier_follow_poisson_capped_at_five():
         assert abs(observed.mean() - expected) < tolerance, tier
 
 
-def test_success_rate_is_about_ninety_four_percent_and_successes_cost_money():
-    gens = generate_day(SimulationSettings(base_users=100_000), day(1))["generations"]
+def test_the_tier_mix_of_signups_is_the_configured_one_within_binomial_bounds():
+    settings = SimulationSettings(base_users=200_000)
+    tiers = generate_day(settings, day(1))["users"]["user_tier"].astype(object)
+    for tier, share in settings.tier_mix.items():
+        observed = (tiers == tier).mean()
+        assert abs(observed - share) < 4 * np.sqrt(share * (1 - share) / len(tiers)), tier
+    skewed = generate_day(settings.replace(tier_mix={"free": 0.4, "pro": 0.35, "enterprise": 0.25}), day(1))["users"]
+    assert abs((skewed["user_tier"].astype(object) == "free").mean() - 0.7) > 0.25  # the check can tell
+
+
+def test_success_rate_is_the_configured_one_and_successes_cost_money():
+    settings = SimulationSettings(base_users=100_000)
+    gens = generate_day(settings, day(1))["generations"]
     success = gens["status"] == "success"
-    assert 0.93 < success.mean() < 0.95
+    p = settings.success_rate
+    assert abs(success.mean() - p) < 4 * np.sqrt(p * (1 - p) / len(gens))
     assert (gens.loc[success, "cost_usd"] > 0).all()
     assert (gens.loc[success, "revenue_usd"] > 0).all()
     assert (gens.loc[~success, "revenue_usd"] == 0).all()

@@ -76,72 +76,30 @@ def test_days_built_in_another_order_give_identical_marts(built, tmp_path):
     assert checksums(warehouse) == checksums(built[0])
 
 
-# Each case breaks one rule after a clean build and runs the checks of the asset it guards
-# (a checks-only run: no partition, so the tests judge all history): exactly that check fails.
-INJECTIONS = {
-    "assert_cost_positive_for_success": (
-        "fct_generations",
-        "update marts.fct_generations set cost_usd = 0, margin_usd = revenue_usd where generation_id = "
-        "(select min(generation_id) from marts.fct_generations where status = 'success')",
-    ),
-    "assert_friction_score_consistent": (
-        "fct_sessions",
-        "update marts.fct_sessions set friction_score = 0 where session_id = "
-        "(select min(session_id) from marts.fct_sessions where success_rate_pct < 100)",
-    ),
-    "assert_session_dates_valid": (
-        "fct_sessions",
-        "update marts.fct_sessions set session_end = session_end + interval 1 day where session_id = "
-        "(select min(session_id) from marts.fct_sessions)",
-    ),
-    "assert_no_orphan_prompts": (
-        "dim_prompts",
-        "update marts.dim_prompts set session_id = (select max(session_id) from marts.fct_sessions "
-        "where user_id <> (select user_id from marts.dim_prompts order by prompt_id limit 1)) "
-        "where prompt_id = (select min(prompt_id) from marts.dim_prompts)",
-    ),
-    "assert_daily_metrics_complete": (
-        "daily_metrics",
-        "delete from metrics.daily_metrics where metric_date = '2025-12-02'",
-    ),
-    "assert_user_signup_before_activity": (
-        "fct_sessions",
-        "update raw.users set signup_at = (select max(session_end) + interval 1 minute from raw.sessions "
-        "where sessions.user_id = users.user_id) where user_id = (select min(user_id) from raw.sessions)",
-    ),
-}
+# Every check failing in a partitioned daily run, one fault at a time: test_fault_matrix.py.
 
 
-def run_checks_of(asset: str, warehouse: Path):
-    job = define_asset_job("checks", selection=AssetSelection.checks_for_assets(AssetKey(asset))).resolve(
+def test_a_checks_only_run_judges_all_history(built, tmp_path):
+    """ "Execute checks" in the UI has no partition: the window-scoped tests read every day,
+    so a bad row on any day fails them (a daily run would only see its own day)."""
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copy(built[0], warehouse)
+    with duckdb.connect(str(warehouse)) as conn:
+        conn.execute(
+            "update marts.fct_sessions set session_end = session_end + interval 1 day where session_id = "
+            "(select min(session_id) from marts.fct_sessions where session_date = '2025-12-01')"
+        )
+    job = define_asset_job("checks", selection=AssetSelection.checks_for_assets(AssetKey("fct_sessions"))).resolve(
         asset_graph=defs.resolve_asset_graph()
     )
-    return job.execute_in_process(
+    result = job.execute_in_process(
         instance=DagsterInstance.ephemeral(),
         resources={"dbt": defs.resources["dbt"], "warehouse": WarehouseResource(database=str(warehouse))},
         raise_on_error=False,
     )
-
-
-@pytest.mark.parametrize("check", sorted(INJECTIONS))
-def test_an_injected_violation_fails_exactly_its_check(built, tmp_path, check):
-    asset, sql = INJECTIONS[check]
-    warehouse = tmp_path / "warehouse.duckdb"
-    shutil.copy(built[0], warehouse)
-    with duckdb.connect(str(warehouse)) as conn:
-        conn.execute(sql)
-    result = run_checks_of(asset, warehouse)
     failed = {e.check_name for e in result.get_asset_check_evaluations() if not e.passed}
-    assert failed == {check}
-
-
-def test_an_error_severity_failure_fails_the_step_naming_the_test(built, tmp_path):
-    warehouse = tmp_path / "warehouse.duckdb"
-    shutil.copy(built[0], warehouse)
-    asset, sql = INJECTIONS["assert_session_dates_valid"]
-    with duckdb.connect(str(warehouse)) as conn:
-        conn.execute(sql)
-    result = run_checks_of(asset, warehouse)
+    assert failed == {"assert_session_dates_valid"}
+    # an error-severity test fails the step, and the failure names it
     assert not result.success
     [failure] = [e for e in result.all_events if e.is_step_failure]
     assert "assert_session_dates_valid" in failure.step_failure_data.error.message

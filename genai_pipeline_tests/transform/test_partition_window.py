@@ -1,0 +1,112 @@
+"""The partition window that scopes dbt's tests, proven: a fault outside the run's window is
+not reported by a window-scoped test and is by a whole-history rule; inside the window it is
+reported; the window macro refuses a bad date and an empty window; --vars win over the env."""
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+from dagster import DagsterInstance
+
+import genai_pipeline.landing.raw_tables as raw_tables
+from genai_pipeline.core.partitions import range_tags
+from genai_pipeline.core.paths import DBT_PROJECT_DIR
+from genai_pipeline.core.warehouse import WarehouseResource
+from genai_pipeline.definitions import defs
+
+pytestmark = pytest.mark.slow
+DAYS = [dt.date(2025, 12, 1) + dt.timedelta(days=i) for i in range(3)]
+NEGATIVE_COST = "source_accepted_range_raw_generations_cost_usd__1__0"
+SESSION_KEY = "primary_key_fct_sessions_session_id"
+
+
+def run(warehouse: Path, first: dt.date, last: dt.date | None = None):
+    job = defs.resolve_job_def("daily_job")
+    result = job.execute_in_process(
+        instance=DagsterInstance.ephemeral(),
+        resources={"warehouse": WarehouseResource(database=str(warehouse))},
+        **({"tags": range_tags(first, last)} if last else {"partition_key": first.isoformat()}),
+        raise_on_error=False,
+    )
+    return {e.check_name for e in result.get_asset_check_evaluations() if not e.passed}
+
+
+@pytest.fixture(scope="module")
+def three_days(tmp_path_factory):
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("GENAI_BASE_USERS", "300")
+        warehouse = tmp_path_factory.mktemp("window") / "warehouse.duckdb"
+        assert run(warehouse, DAYS[0], DAYS[-1]) == set()
+        yield warehouse
+
+
+def test_a_fault_outside_the_window_is_seen_only_by_whole_history_rules_and_inside_it_by_all(three_days, tmp_path):
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copy(three_days, warehouse)
+    with duckdb.connect(str(warehouse)) as conn:
+        # day 1: a raw generation with a negative cost, and a session row left twice in the mart
+        conn.execute(
+            "update raw.generations set cost_usd = -1 where generation_id = "
+            "(select min(generation_id) from raw.generations where partition_date = ?)",
+            [DAYS[0]],
+        )
+        conn.execute(
+            "insert into marts.fct_sessions select * from marts.fct_sessions where session_date = ? limit 1", [DAYS[0]]
+        )
+    real = raw_tables.generate_day
+
+    def negative_cost_on_day_one(settings, day):
+        frames = real(settings, day)
+        if day == DAYS[0]:
+            frames["generations"].loc[frames["generations"].index[0], "cost_usd"] = -1.0
+        return frames
+
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("GENAI_BASE_USERS", "300")
+        outside = run(warehouse, DAYS[2])
+        # re-running day 1 lands it again: the same fault, arriving with the day this time
+        env.setattr(raw_tables, "generate_day", negative_cost_on_day_one)
+        inside = run(warehouse, DAYS[0])
+    assert outside == {SESSION_KEY}  # the windowed cost test read day 3 only
+    assert NEGATIVE_COST in inside
+
+
+def dbt_compile(folder: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    dbt = Path(sys.executable).parent / "dbt"
+    environ = {**os.environ, "GENAI_DUCKDB_PATH": str(folder / "w.duckdb"), **env}
+    return subprocess.run(
+        [str(dbt), "compile", "--select", "assert_session_dates_valid", "--target-path", str(folder / "target"), *args],
+        cwd=DBT_PROJECT_DIR,
+        env=environ,
+        capture_output=True,
+        text=True,
+    )
+
+
+@pytest.mark.parametrize(
+    "window, message",
+    [
+        (("2025-13-45", "2025-12-02"), "var 'min_date' must be a YYYY-MM-DD date, got '2025-13-45'"),
+        (("2025-12-01", "yesterday"), "var 'max_date' must be a YYYY-MM-DD date, got 'yesterday'"),
+        (("2025-12-03", "2025-12-03"), "empty partition window: min_date 2025-12-03 >= max_date 2025-12-03"),
+    ],
+)
+def test_the_window_macro_refuses_a_bad_date_or_an_empty_window(tmp_path, window, message):
+    done = dbt_compile(tmp_path, env={"GENAI_WINDOW_MIN_DATE": window[0], "GENAI_WINDOW_MAX_DATE": window[1]})
+    assert done.returncode != 0
+    assert message in done.stdout + done.stderr
+
+
+def test_vars_win_over_the_window_in_the_environment(tmp_path):
+    env = {"GENAI_WINDOW_MIN_DATE": "2025-12-01", "GENAI_WINDOW_MAX_DATE": "2025-12-02"}
+    done = dbt_compile(tmp_path, "--vars", "{min_date: '2025-12-03', max_date: '2025-12-04'}", env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    [compiled] = (tmp_path / "target" / "compiled").rglob("assert_session_dates_valid.sql")
+    sql = compiled.read_text()
+    assert "cast('2025-12-03' as date)" in sql and "cast('2025-12-04' as date)" in sql
+    assert "2025-12-01" not in sql
