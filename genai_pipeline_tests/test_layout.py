@@ -153,6 +153,44 @@ def test_only_the_cli_entry_point_imports_project_modules_lazily():
     assert sorted({i.source for i in PROJECT if i.local}) == ["cli/main.py"]
 
 
+def environ_writes_at_import(path: Path) -> list[int]:
+    """Lines outside any function that assign to os.environ or call a mutating method on it."""
+    tree = ast.parse(path.read_text())
+    in_functions = {
+        node.lineno
+        for func in ast.walk(tree)
+        if isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef)
+        for node in ast.walk(func)
+        if hasattr(node, "lineno")
+    }
+    writes = []
+    for node in ast.walk(tree):
+        target = None
+        if isinstance(node, ast.Assign | ast.AugAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            target = next((t.value for t in targets if isinstance(t, ast.Subscript)), None)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr in ("update", "setdefault", "pop", "__setitem__", "clear"):
+                target = node.func.value
+        if target is not None and ast.unparse(target) == "os.environ" and node.lineno not in in_functions:
+            writes.append(node.lineno)
+    return writes
+
+
+def test_no_module_writes_the_environment_when_imported():
+    assert {
+        str(p.relative_to(PACKAGE)): environ_writes_at_import(p)
+        for p in MODULES.values()
+        if environ_writes_at_import(p)
+    } == {}
+
+
+def test_an_import_time_environment_write_is_caught(tmp_path):
+    source = tmp_path / "m.py"
+    source.write_text("import os\nos.environ['A'] = '1'\n\n\ndef f():\n    os.environ['B'] = '2'\n")
+    assert environ_writes_at_import(source) == [2]
+
+
 def is_internal(target: str) -> bool:
     if target.startswith("dagster._"):
         return True
