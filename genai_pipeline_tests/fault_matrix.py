@@ -147,13 +147,13 @@ def relanded_day_one_user(frames):
 def staging() -> list[list[Fault]]:
     """One run per staging view: its own tests do not block each other."""
     users = [
-        fault("a user landed again on a later day", "unique_across_history_stg_users_user_id__signup_date",
+        fault("a user landed again on a later day", "primary_key_stg_users_user_id",
               frames=duplicate_row(USR, user_id=DAY_ONE_USER)),
         fault("a signup clock a day behind", "expression_is_true_stg_users_signup_date___cast_signup_at_as_date_",
               frames=set_cells(USR, {"signup_at": at(DAY - dt.timedelta(days=1), "23:00:00")}, nth=1)),
     ]  # fmt: skip
     sessions = [
-        fault("a session landed twice", "unique_across_history_stg_sessions_session_id__session_date",
+        fault("a session landed twice", "primary_key_stg_sessions_session_id",
               frames=duplicate_row(SES, nth=-1)),
         fault("a session of a user nobody signed up", "relationships_stg_sessions_user_id__user_id__ref_stg_users_",
               frames=set_cells(SES, {"user_id": NOBODY}, nth=-2)),
@@ -164,7 +164,7 @@ def staging() -> list[list[Fault]]:
               frames=set_cells(SES, {"session_end": lambda row: row["session_start"] - pd.Timedelta(minutes=1)}, nth=-4)),
     ]  # fmt: skip
     prompts = [
-        fault("a prompt landed twice", "unique_across_history_stg_prompts_prompt_id__prompt_date",
+        fault("a prompt landed twice", "primary_key_stg_prompts_prompt_id",
               frames=duplicate_row(PRO, nth=-1)),
         fault("a prompt of an unknown session", "relationships_stg_prompts_session_id__session_id__ref_stg_sessions_",
               frames=set_cells(PRO, {"session_id": NOBODY}, nth=-2)),
@@ -172,7 +172,7 @@ def staging() -> list[list[Fault]]:
               frames=set_cells(PRO, {"created_at": at(NEXT_DAY, "00:00:30")}, nth=-3)),
     ]  # fmt: skip
     generations = [
-        fault("a generation landed twice", "unique_across_history_stg_generations_generation_id__generation_date",
+        fault("a generation landed twice", "primary_key_stg_generations_generation_id",
               frames=duplicate_row(GEN, nth=-1)),
         fault("a generation of an unknown prompt", "relationships_stg_generations_prompt_id__prompt_id__ref_stg_prompts_",
               frames=set_cells(GEN, {"prompt_id": NOBODY}, nth=-2)),
@@ -238,15 +238,26 @@ def marts() -> list[list[Fault]]:
 
 
 def history_state() -> list[list[Fault]]:
-    """What earlier writes left outside the run's window."""
+    """What earlier writes left behind: today's key already filed under an earlier day (a
+    misrouted partial write), a hole in the series, a stale total, an orphaned session."""
     old = "date '2025-12-03'"
+    first_of_today = epoch_day(DAY) * ID_DAY_FACTOR  # the day's first id of every entity
+
+    def misfiled(table: str, key: str, day_column: str) -> tuple[str, ...]:
+        return (
+            f"insert into {table} select * replace ({first_of_today} as {key}) "
+            f"from {table} where {day_column} = {old} limit 1",
+        )
+
     return [
-        [fault("a fact row duplicated by an earlier partial write", "primary_key_fct_generations_generation_id",
-               state=(f"insert into marts.fct_generations select * from marts.fct_generations where generation_date = {old} limit 1",))],
-        [fault("a prompt row duplicated by an earlier partial write", "primary_key_dim_prompts_prompt_id",
-               state=(f"insert into marts.dim_prompts select * from marts.dim_prompts where prompt_date = {old} limit 1",))],
-        [fault("a session row duplicated by an earlier partial write", "primary_key_fct_sessions_session_id",
-               state=(f"insert into marts.fct_sessions select * from marts.fct_sessions where session_date = {old} limit 1",))],
+        [fault("today's generation already filed under an earlier day", "primary_key_fct_generations_generation_id",
+               state=misfiled("marts.fct_generations", "generation_id", "generation_date"))],
+        [fault("today's prompt already filed under an earlier day",
+               {"primary_key_dim_prompts_prompt_id", "assert_retries_reuse_the_prompts_model"},
+               state=misfiled("marts.dim_prompts", "prompt_id", "prompt_date"))],
+        [fault("today's session already filed under an earlier day",
+               {"primary_key_fct_sessions_session_id", "assert_generations_within_session"},
+               state=misfiled("marts.fct_sessions", "session_id", "session_date"))],
         [fault("a session left behind for a user no longer in the users table", "assert_lifetime_totals_reconcile",
                state=(f"insert into marts.fct_sessions select * replace ({NOBODY} as user_id, session_id + 1000000 as session_id) "
                       f"from marts.fct_sessions where session_date = {old} limit 1",))],
@@ -255,12 +266,6 @@ def history_state() -> list[list[Fault]]:
                state=(f"delete from raw.users where user_id = {DAY_ONE_USER}",),
                frames=relanded_day_one_user)],
         [
-            fault("a metrics day left twice by an earlier write", "primary_key_daily_metrics_metric_date",
-                  state=(f"insert into metrics.daily_metrics select * from metrics.daily_metrics where metric_date = {old}",)),
-            fault("a model's day left twice", "primary_key_daily_model_metrics_metric_date__model_name",
-                  state=(f"insert into metrics.daily_model_metrics select * from metrics.daily_model_metrics where metric_date = {old} limit 1",)),
-            fault("a tier's day left twice", "primary_key_daily_tier_metrics_metric_date__user_tier",
-                  state=(f"insert into metrics.daily_tier_metrics select * from metrics.daily_tier_metrics where metric_date = {old} limit 1",)),
             fault("a hole in the daily series", "assert_daily_metrics_complete",
                   state=("delete from metrics.daily_metrics where metric_date = date '2025-12-05'",)),
             fault("a stale total on an older metrics row", "assert_total_users_never_decrease",
@@ -379,6 +384,17 @@ def models() -> list[list[Fault]]:
             fault("daily_model_metrics counts one attempt too many", "assert_model_metrics_reconcile",
                   model=("models/metrics/daily_model_metrics.sql", "count(*)                                                     as generations,",
                          "count(*) + 1 as generations,")),
+            *(
+                fault(f"{name} repeats a row", key, model=(f"models/metrics/{name}.sql", "\nselect * from final",
+                                                            "\nselect * from final\nunion all\n(select * from final limit 1)"))
+                for name, key in (
+                    ("daily_metrics", "primary_key_daily_metrics_metric_date"),
+                    ("daily_model_metrics", "primary_key_daily_model_metrics_metric_date__model_name"),
+                    # a repeated (day, tier) row also counts that tier's users twice
+                    ("daily_tier_metrics", {"primary_key_daily_tier_metrics_metric_date__user_tier",
+                                            "assert_generation_volume_per_tier_fits_the_model"}),
+                )
+            ),
         ],
     ]  # fmt: skip
 

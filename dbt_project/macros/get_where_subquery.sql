@@ -10,15 +10,15 @@
     test reads the whole relation, unwrapped;
   - the marker may be combined with other SQL (`__partition_window__ and status = 'success'`);
   - any other `where` behaves exactly as in dbt's default;
-  - the whole-history tests (primary_key, unique_across_history) always get the whole
-    relation: they judge history, and unique_across_history applies the window itself.
+  - primary_key always gets the whole relation: it looks the window's keys up in the whole
+    history, and applies the window itself.
   Only the tested model is filtered: the parent side of `relationships` (its `to`) is not, so
   a window row whose parent lives on another day still passes.
 #}
 {% macro get_where_subquery(relation) -%}
     {%- set marker = '__partition_window__' -%}
     {%- set where = config.get('where') -%}
-    {%- if (model.get('test_metadata') or {}).get('name') in ('primary_key', 'unique_across_history') -%}
+    {%- if (model.get('test_metadata') or {}).get('name') == 'primary_key' -%}
         {{ return(relation) }}
     {%- endif -%}
     {%- if where and marker in where -%}

@@ -22,7 +22,7 @@ from genai_pipeline.definitions import defs
 pytestmark = pytest.mark.slow
 DAYS = [dt.date(2025, 12, 1) + dt.timedelta(days=i) for i in range(3)]
 NEGATIVE_COST = "source_accepted_range_raw_generations_cost_usd__1__0"
-SESSION_KEY = "primary_key_fct_sessions_session_id"
+NO_PARTITION = "source_not_null_raw_sessions_partition_date"
 
 
 def run(warehouse: Path, first: dt.date, last: dt.date | None = None):
@@ -49,14 +49,17 @@ def test_a_fault_outside_the_window_is_seen_only_by_whole_history_rules_and_insi
     warehouse = tmp_path / "warehouse.duckdb"
     shutil.copy(three_days, warehouse)
     with duckdb.connect(str(warehouse)) as conn:
-        # day 1: a raw generation with a negative cost, and a session row left twice in the mart
+        # day 1: a raw generation with a negative cost; a copy of a day-1 session without a
+        # partition day (no window can see it: its not_null test reads the whole history)
         conn.execute(
             "update raw.generations set cost_usd = -1 where generation_id = "
             "(select min(generation_id) from raw.generations where partition_date = ?)",
             [DAYS[0]],
         )
         conn.execute(
-            "insert into marts.fct_sessions select * from marts.fct_sessions where session_date = ? limit 1", [DAYS[0]]
+            "insert into raw.sessions select * replace (null as partition_date, session_id + 1 as session_id) "
+            "from raw.sessions where partition_date = ? limit 1",
+            [DAYS[0]],
         )
     real = raw_tables.generate_day
 
@@ -72,7 +75,7 @@ def test_a_fault_outside_the_window_is_seen_only_by_whole_history_rules_and_insi
         # re-running day 1 lands it again: the same fault, arriving with the day this time
         env.setattr(raw_tables, "generate_day", negative_cost_on_day_one)
         inside = run(warehouse, DAYS[0])
-    assert outside == {SESSION_KEY}  # the windowed cost test read day 3 only
+    assert outside == {NO_PARTITION}  # the windowed cost test read day 3 only
     assert NEGATIVE_COST in inside
 
 
