@@ -1,5 +1,5 @@
 """Many writers at once, serialized by Dagster itself: the run queue and the "duckdb" pool
-of the project's dagster.yaml (instance.py). DuckDB takes one writer process per file."""
+of the project's dagster.yaml (instance/home.py). DuckDB takes one writer process per file."""
 
 import datetime as dt
 import itertools

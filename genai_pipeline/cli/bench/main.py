@@ -7,8 +7,9 @@ import sys
 from collections.abc import Callable
 
 from genai_pipeline.cli.bench.backfill import bench_backfill
-from genai_pipeline.cli.bench.dbt_builds import bench_incremental, bench_simulate
 from genai_pipeline.cli.bench.generation import bench_generation
+from genai_pipeline.cli.bench.incremental import bench_incremental
+from genai_pipeline.cli.bench.simulate import bench_simulate
 from genai_pipeline.cli.common import fail
 
 BENCHMARKS: dict[str, Callable[[bool], None]] = {
