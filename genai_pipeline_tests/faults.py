@@ -106,15 +106,6 @@ def duplicate_row(table: str, mask=None, nth: int = 0, **changes) -> Callable[[F
     return apply
 
 
-def combine(*faults: Callable[[Frames], Frames]) -> Callable[[Frames], Frames]:
-    def apply(frames: Frames) -> Frames:
-        for one in faults:
-            frames = one(frames)
-        return frames
-
-    return apply
-
-
 def keep_sessions(frames: Frames, keep: Callable[[pd.DataFrame], pd.Series]) -> Frames:
     """Only the sessions `keep` selects, with their prompts and generations."""
     frames = copy(frames)
