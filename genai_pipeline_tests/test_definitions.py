@@ -95,3 +95,20 @@ def test_the_daily_job_runs_the_anomaly_checks_on_daily_metrics():
     }
     assert anomaly <= set(_check_keys())
     assert anomaly <= set(defs.resolve_job_def("daily_job").asset_layer.asset_graph.asset_check_keys)
+
+
+def test_every_check_explains_the_rule_it_enforces():
+    graph = defs.resolve_asset_graph()
+    unexplained = [
+        key.to_user_string()
+        for key in graph.asset_check_keys
+        if not (graph.get_check_spec(key).description or "").strip()
+    ]
+    assert unexplained == []
+
+
+def test_a_dbt_tests_description_is_the_description_of_its_check():
+    graph = defs.resolve_asset_graph()
+    tests = {n["name"]: n for n in _manifest()["nodes"].values() if n["resource_type"] == "test"}
+    for key in dbt_models.check_keys:
+        assert graph.get_check_spec(key).description == tests[key.name]["description"], key.name

@@ -89,11 +89,11 @@ def check_sql(spec: MetricSpec) -> dict[str, tuple[str, str]]:
     checks = {
         "not_null": (
             f"select * from {rows} t where " + " or ".join(f"{c} is null" for c in not_null),
-            f"{', '.join(not_null)} are never null",
+            f"No row has a null {', '.join(not_null)}.",
         ),
         "one_row_per_entity_day": (
             f"select {spec.entity}, metric_date, count(*) as rows from {rows} t group by all having count(*) > 1",
-            f"one row per ({spec.entity}, metric_date)",
+            f"Each ({spec.entity}, metric_date) has one row.",
         ),
         "complete_vs_marts": (
             f"""
@@ -102,13 +102,16 @@ def check_sql(spec: MetricSpec) -> dict[str, tuple[str, str]]:
             union all
             select 'unexpected' as problem, * from (select * from actual except select * from expected)
             """,
-            f"exactly the ({spec.entity}, day) pairs the marts have ({', '.join(spec.reads)})",
+            f"The rows are exactly the ({spec.entity}, day) pairs of the marts ({', '.join(spec.reads)}): none missing, none extra.",
         ),
     }
     predicate = _range_predicate(spec)
     if predicate:
         bounded = [f"{n}: {c.bounds()}" for n, c in spec.columns.items() if c.bounds()]
-        checks["value_in_range"] = (f"select * from {rows} t where {predicate}", "; ".join(bounded))
+        checks["value_in_range"] = (
+            f"select * from {rows} t where {predicate}",
+            f"Every value is within its bounds: {'; '.join(bounded)}.",
+        )
     return checks
 
 

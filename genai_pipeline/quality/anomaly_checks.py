@@ -46,8 +46,8 @@ SPECS = [
         check_name(metric),
         asset=DAILY_METRICS,
         description=(
-            f"{metric} of the day within {Z_THRESHOLD:g} trend-adjusted standard deviations of the "
-            f"previous {WINDOW_DAYS} days (needs {MIN_HISTORY_DAYS}); see genai_pipeline/quality/anomaly_scoring.py"
+            f"The day's {metric} lies within {Z_THRESHOLD:g} trend-adjusted standard deviations of the previous "
+            f"{WINDOW_DAYS} days (scored once {MIN_HISTORY_DAYS} of them exist; genai_pipeline/quality/anomaly_scoring.py)."
         ),
     )
     for metric in METRICS
