@@ -8,12 +8,21 @@ from pathlib import Path
 from dagster import DagsterInstance
 
 from genai_pipeline.core.paths import DEFAULT_DAGSTER_HOME
+from genai_pipeline.instance.event_log_storage import EVENT_BATCH_SIZE
+from genai_pipeline.instance.storage import (
+    PG_URL_VAR,
+    POSTGRES_STORAGE,
+    SQLITE_STORAGE,
+    InstanceStorageError,
+    check_reachable,
+    postgres_url,
+)
 
 # DuckDB takes one writer process at a time: every asset that writes the warehouse is in
 # pool "duckdb", limited to one slot, and the run queue starts one run at a time, so a
 # backfill, the schedule and the CLI wait for each other instead of failing on the lock.
 DAGSTER_YAML_TEMPLATE = """\
-# Written by genai-pipeline on first use; edit freely, it is not overwritten.
+# Written by genai-pipeline; rewritten only to follow GENAI_DAGSTER_PG_URL while unedited.
 concurrency:
   pools:
     default_limit: 1
@@ -27,32 +36,57 @@ run_monitoring:
   free_slots_after_run_end_seconds: 60
 telemetry:
   enabled: false
-# Dagster's SQLite event log with pooled connections: see genai_pipeline/instance/event_log_storage.py.
-# base_dir is this folder's history/runs, Dagster's own default place (change it if you move
-# the folder).
-event_log_storage:
-  module: genai_pipeline.instance.event_log_storage
-  class: PooledSqliteEventLogStorage
-  config:
-    base_dir: {event_log_dir}
 """
 
 
-def dagster_yaml(home: Path) -> str:
-    """The project's dagster.yaml for the instance folder `home`."""
-    return DAGSTER_YAML_TEMPLATE.format(event_log_dir=json.dumps(str(home.resolve() / "history" / "runs")))
+def dagster_yaml(home: Path, postgres: bool | None = None) -> str:
+    """The project's dagster.yaml for the instance folder `home` and the configured storage."""
+    event_log_dir = json.dumps(str(home.resolve() / "history" / "runs"))
+    if postgres is None:
+        postgres = postgres_url() is not None
+    return DAGSTER_YAML_TEMPLATE + (
+        POSTGRES_STORAGE if postgres else SQLITE_STORAGE.format(event_log_dir=event_log_dir)
+    )
 
 
 def dagster_home() -> Path:
-    """DAGSTER_HOME (created if missing) with the project's dagster.yaml; sets the env var."""
+    """DAGSTER_HOME (created if missing) with the project's dagster.yaml; sets the env var.
+
+    A configured PostgreSQL must answer before anything is written (InstanceStorageError).
+    """
+    url = postgres_url()
+    if url is not None:
+        check_reachable(url)
     home = Path(os.environ.get("DAGSTER_HOME") or DEFAULT_DAGSTER_HOME).expanduser().resolve()
     home.mkdir(parents=True, exist_ok=True)
-    config = home / "dagster.yaml"
-    if not config.exists():
-        config.write_text(dagster_yaml(home))
+    _write_config(home, postgres=url is not None)
     os.environ["DAGSTER_HOME"] = str(home)
+    if url is not None:
+        # The pooled SQLite storage sets this when it loads; PostgreSQL stores each batch of
+        # materializations in one statement too. Every process started from here inherits it.
+        os.environ.setdefault("DAGSTER_EVENT_BATCH_SIZE", str(EVENT_BATCH_SIZE))
     _create_storage_once(home)
     return home
+
+
+def _write_config(home: Path, postgres: bool) -> None:
+    """Writes the dagster.yaml, or rewrites it for the other storage while nobody edited it.
+
+    Once edited by hand it is the user's: it is left alone, and a storage setting it
+    contradicts is an error rather than a silent switch.
+    """
+    config = home / "dagster.yaml"
+    wanted = dagster_yaml(home, postgres)
+    text = config.read_text() if config.exists() else ""
+    # The first line is the header, which older releases worded differently.
+    if not text or _body(text) == _body(dagster_yaml(home, not postgres)):
+        config.write_text(wanted)
+        return
+    if postgres and "postgres" not in text:
+        raise InstanceStorageError(
+            f"{PG_URL_VAR} is set but {config}, edited by hand, does not store in PostgreSQL; "
+            "add its storage: postgres block or use another DAGSTER_HOME"
+        )
 
 
 def _create_storage_once(home: Path) -> None:
@@ -65,3 +99,7 @@ def _create_storage_once(home: Path) -> None:
     with (home / ".storage-init.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         DagsterInstance.get().dispose()
+
+
+def _body(text: str) -> str:
+    return text.split("\n", 1)[-1]
