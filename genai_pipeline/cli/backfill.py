@@ -26,6 +26,7 @@ from genai_pipeline.core.warehouse import connect_with_lock_retry, lock_timeout_
 from genai_pipeline.definitions import defs
 from genai_pipeline.instance.home import dagster_home
 from genai_pipeline.instance.run_recovery import fail_runs_with_dead_workers
+from genai_pipeline.instance.storage import check_configured_storage
 from genai_pipeline.metrics.catalog import registered_metrics
 from genai_pipeline.metrics.spec import MetricWindow
 from genai_pipeline.metrics.store import preview_counts
@@ -67,6 +68,7 @@ def run_backfill(args: argparse.Namespace, out: Callable[[str], None] = print) -
             raise UsageError("--from, --to, --dry-run and --per-partition go with --metric or --all")
         if args.metric is not None and args.metric not in metrics:
             raise UsageError(f"unknown metric {args.metric!r}; choose from {', '.join(metrics)}")
+        check_configured_storage()  # Dagster's PostgreSQL, if configured, must answer first
         warehouse = ensure_writable_warehouse(warehouse_path())
         lock_timeout_seconds()  # a bad GENAI_LOCK_TIMEOUT_SECONDS fails here (SettingsError), not mid-run
     except (UsageError, WarehousePathError) as error:

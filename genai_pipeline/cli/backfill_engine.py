@@ -51,6 +51,7 @@ from dagster._serdes import ConfigurableClass
 from dagster._time import get_current_timestamp
 from dagster._utils.hosted_user_process import recon_job_from_origin
 
+from genai_pipeline.core.jobs import HOST_TAGS
 from genai_pipeline.core.paths import PROJECT_ROOT
 from genai_pipeline.definitions import defs
 from genai_pipeline.landing.raw_asset import raw_activity
@@ -92,6 +93,8 @@ class InProcessRunLauncher(RunLauncher, ConfigurableClass):
         return cls(inst_data=inst_data)
 
     def launch_run(self, context: LaunchRunContext) -> None:
+        # Its worker is this process: dead-run recovery may judge it on this host only.
+        self._instance.add_run_tags(context.dagster_run.run_id, HOST_TAGS)
         self.launched.append((context.job_code_origin, context.dagster_run.run_id))
 
     def execute_launched(self) -> int:

@@ -58,6 +58,7 @@ def build_parser() -> ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from genai_pipeline.core.warehouse import WarehouseLockedError
+    from genai_pipeline.instance.storage import InstanceStorageError
 
     try:
         if args.command == "simulate":
@@ -83,6 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return fail(str(error))
     except WarehouseLockedError as error:  # the environment, not a usage error: exit 1
         return fail(error.description, EXIT_FAILURE)
+    except InstanceStorageError as error:  # Dagster's PostgreSQL misconfigured or down: exit 1
+        return fail(str(error), EXIT_FAILURE)
     return EXIT_USAGE
 
 

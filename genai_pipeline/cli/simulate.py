@@ -16,10 +16,12 @@ from genai_pipeline.core.settings import SettingsError, SimulationSettings
 from genai_pipeline.core.warehouse import lock_timeout_seconds
 from genai_pipeline.instance.home import dagster_home
 from genai_pipeline.instance.run_recovery import fail_runs_with_dead_workers
+from genai_pipeline.instance.storage import check_configured_storage
 
 
 def run_simulate(args: argparse.Namespace) -> int:
     try:
+        check_configured_storage()  # Dagster's PostgreSQL, if configured, must answer first
         SimulationSettings.from_env()
         lock_timeout_seconds()
         warehouse = ensure_writable_warehouse(warehouse_path())

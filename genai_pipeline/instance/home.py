@@ -14,7 +14,7 @@ from genai_pipeline.instance.storage import (
     POSTGRES_STORAGE,
     SQLITE_STORAGE,
     InstanceStorageError,
-    check_reachable,
+    check_configured_storage,
     postgres_url,
 )
 
@@ -54,9 +54,7 @@ def dagster_home() -> Path:
 
     A configured PostgreSQL must answer before anything is written (InstanceStorageError).
     """
-    url = postgres_url()
-    if url is not None:
-        check_reachable(url)
+    url = check_configured_storage()
     home = Path(os.environ.get("DAGSTER_HOME") or DEFAULT_DAGSTER_HOME).expanduser().resolve()
     home.mkdir(parents=True, exist_ok=True)
     _write_config(home, postgres=url is not None)

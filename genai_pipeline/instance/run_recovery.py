@@ -8,12 +8,14 @@ ever and keeps its slot of the "duckdb" pool, so every later run waits on that s
 Every Dagster event records the pid of the process that emitted it; the RUN_START event
 comes from the run worker itself. A STARTED run whose worker pid no longer exists on this
 host is reported failed through the instance (as run monitoring does) and its pool slots
-are freed. The instance is the project's local DAGSTER_HOME, so its runs are on this host.
+are freed. A pid means something only on its own host: with Dagster's state shared in
+PostgreSQL, runs of other hosts are left alone (the jobs tag their worker's host).
 """
 
 from __future__ import annotations
 
 import os
+import socket
 from collections.abc import Callable
 from pathlib import Path
 
@@ -27,6 +29,9 @@ from dagster import (
     SkipReason,
     sensor,
 )
+from dagster_postgres import PostgresRunStorage
+
+from genai_pipeline.core.jobs import WORKER_HOST_TAG
 
 
 def process_alive(pid: int) -> bool:
@@ -50,11 +55,22 @@ def worker_pid(instance: DagsterInstance, run_id: str) -> int | None:
     return starts[-1].dagster_event.pid if starts and starts[-1].dagster_event else None
 
 
+def worker_on_this_host(instance: DagsterInstance, tags: dict[str, str]) -> bool:
+    host = tags.get(WORKER_HOST_TAG)
+    if host is not None:
+        return host == socket.gethostname()
+    # Untagged (e.g. an ad-hoc selection materialized from the UI): SQLite storage means one
+    # host for every process of the instance; on shared storage its worker may be anywhere.
+    return not isinstance(instance.run_storage, PostgresRunStorage)
+
+
 def fail_runs_with_dead_workers(instance: DagsterInstance, out: Callable[[str], None] = lambda _: None) -> list[str]:
     """Marks every STARTED run whose worker is gone as FAILURE and frees its pool slots."""
     failed = []
     for record in instance.get_run_records(RunsFilter(statuses=[DagsterRunStatus.STARTED])):
         run = record.dagster_run
+        if not worker_on_this_host(instance, run.tags):
+            continue
         pid = worker_pid(instance, run.run_id)
         if pid is None or process_alive(pid):
             continue

@@ -60,6 +60,14 @@ def check_reachable(url: str) -> None:
         ) from None
 
 
+def check_configured_storage() -> str | None:
+    """The PostgreSQL URL once it answers, or None for SQLite; InstanceStorageError otherwise."""
+    url = postgres_url()
+    if url is not None:
+        check_reachable(url)
+    return url
+
+
 POSTGRES_STORAGE = f"""\
 # Runs, events, schedules and sensor cursors in PostgreSQL: dagster-postgres with pooled
 # connections (genai_pipeline/instance/postgres_storage.py). The URL is read from the
