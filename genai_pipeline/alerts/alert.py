@@ -11,6 +11,8 @@ from typing import Any
 
 from dagster import AssetCheckEvaluation
 
+from genai_pipeline.alerts.lateness import lateness
+
 # Metadata keys carrying the failing-row count: dagster-dbt's, and the project's Python
 # checks' (metric and anomaly checks also put their sample under "sample").
 FAILED_ROW_KEYS = ("dagster_dbt/failed_row_count", "failing_rows")
@@ -78,6 +80,11 @@ def alert_from_evaluation(
     metadata = evaluation.metadata or {}
     failing = next((metadata_value(metadata, k) for k in FAILED_ROW_KEYS if k in metadata), None)
     asset_key = evaluation.asset_key.to_user_string()
+    # A freshness check runs unpartitioned: the alert names the late partition and since when.
+    text = evaluation.description or description or ""
+    late = lateness(metadata, text)
+    if late is not None:
+        partition_key, text = late
     alert = Alert(
         alert_id=alert_id_for(run_id, asset_key, evaluation.check_name, storage_id),
         run_id=run_id,
@@ -90,7 +97,7 @@ def alert_from_evaluation(
         # A blocking check that failed stops the run's downstream steps (for dbt: dbt itself
         # skips the children of a failed error-severity test, and the step fails).
         blocked_downstream=bool(evaluation.blocking),
-        description=evaluation.description or description or "",
+        description=text,
         evaluated_at=dt.datetime.fromtimestamp(timestamp, dt.UTC),
         dbt_unique_id=metadata_value(metadata, "unique_id"),
     )

@@ -34,7 +34,7 @@ def built(tmp_path_factory):
 
 def test_three_days_pass_every_check(built):
     _, results = built
-    expected = len(defs.resolve_asset_graph().asset_check_keys)
+    expected = len(defs.resolve_job_def("daily_job").asset_layer.asset_graph.asset_check_keys)
     for result in results:
         assert result.success
         evaluations = result.get_asset_check_evaluations()
