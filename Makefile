@@ -11,7 +11,7 @@ PORT ?= 3000
 
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: install manifest lint format test test-fast reliability e2e browser simulate backfill dev bench clean
+.PHONY: install manifest lint format test test-fast reliability e2e browser postgres test-postgres simulate backfill dev bench clean
 
 install: $(VENV_STAMP)
 
@@ -47,10 +47,10 @@ format: install
 # The slow reliability tests (kills, a real daemon, a held lock: ~7 min on a loaded 2-core
 # machine) run in `make reliability`; their fast ones (bad input, safe defaults) run here.
 test: install manifest
-	.venv/bin/pytest -m "not e2e and not (reliability and slow)"
+	.venv/bin/pytest -m "not e2e and not postgres and not (reliability and slow)"
 
 test-fast: install
-	.venv/bin/pytest -m "not slow and not e2e"
+	.venv/bin/pytest -m "not slow and not e2e and not postgres"
 
 # A live `dagster dev` driven through GraphQL and headless Chromium; screenshots and the
 # server's log land in test-output/e2e/.
@@ -66,7 +66,19 @@ browser:
 # Crashes (SIGKILL mid-run), concurrent runs with a real daemon, a locked warehouse, bad
 # input, safe defaults: every fault caused for real.
 reliability: install manifest
-	.venv/bin/pytest -m reliability
+	.venv/bin/pytest -m "reliability and not postgres"
+
+# Debian's PostgreSQL server (the tests start a throwaway cluster of it: no service runs).
+postgres:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql && \
+		(service postgresql stop || true); \
+	fi
+
+# Dagster's state on PostgreSQL: a throwaway server on 127.0.0.1 and a free port, a fresh
+# database per test, stopped and removed afterwards (genai_pipeline/instance/local_postgres.py).
+test-postgres: install manifest postgres
+	.venv/bin/pytest -m postgres --durations=8
 
 simulate: install manifest
 	.venv/bin/genai-pipeline simulate --days $(DAYS)
