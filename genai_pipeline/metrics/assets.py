@@ -30,6 +30,7 @@ from dagster import (
 from genai_pipeline.core.partition_metadata import PlottedTable, partition_metadata
 from genai_pipeline.core.partitions import daily_partitions
 from genai_pipeline.core.warehouse import WarehouseResource
+from genai_pipeline.metrics.automation import FOLLOWS_ITS_MARTS
 from genai_pipeline.metrics.catalog import registered_metrics
 from genai_pipeline.metrics.spec import MetricSpec, MetricWindow
 from genai_pipeline.metrics.store import check_sql, evaluate_checks, write_window
@@ -93,6 +94,7 @@ def build_metric_asset(spec: MetricSpec, backfill_policy: BackfillPolicy | None 
         group_name=GROUP,
         deps=[AssetKey(model) for model in spec.reads],
         owners=[spec.owner],
+        automation_condition=FOLLOWS_ITS_MARTS,
         kinds={"duckdb", "sql"},
         metadata={
             "dagster/table_name": spec.table,
