@@ -1,9 +1,11 @@
 """Helpers shared by the suites that run the daily job for real."""
 
+import shutil
 from pathlib import Path
 
 from dagster import DagsterInstance
 
+from genai_pipeline.core.paths import DBT_PROJECT_DIR
 from genai_pipeline.core.warehouse import WarehouseResource
 from genai_pipeline.definitions import defs
 
@@ -17,3 +19,15 @@ def run_day(warehouse: Path, day: str, instance=None, job_name: str = "daily_job
         resources={"warehouse": WarehouseResource(database=str(warehouse))},
         raise_on_error=False,
     )
+
+
+def scratch_project(folder: Path, edits: list[tuple[str, str, str]]) -> Path:
+    """A copy of the dbt project in `folder` with each (file, old text, new text) edit made."""
+    project = folder / "dbt_project"
+    shutil.copytree(DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs"))
+    for file, old, new in edits:
+        path = project / file
+        text = path.read_text()
+        assert text.count(old) == 1, f"{file}: the text to change must be there once"
+        path.write_text(text.replace(old, new))
+    return project

@@ -32,7 +32,7 @@ from dagster_dbt.asset_utils import (
 )
 from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
 from dbt.adapters.duckdb.connections import DuckDBConnectionManager
-from dbt.artifacts.schemas.results import TestStatus
+from dbt.artifacts.schemas.results import RunStatus, TestStatus
 from dbt.cli.main import dbtRunner
 from dbt_common.events.functions import msg_to_dict
 
@@ -155,6 +155,12 @@ class DbtRunnerResource(ConfigurableResource):
             *selection,
             *self._common_args(target_path),
             *(["--indirect-selection", indirect] if indirect else []),
+            # dbt unit tests check the SQL's logic on fixed rows: a change of the SQL breaks
+            # them, never a day's data, so `make test` runs them (transform/test_dbt_unit_tests.py)
+            # and a day does not pay for them. A resource-type exclusion also holds for the
+            # subset selections dagster-dbt builds, which drop the asset's `exclude`.
+            "--exclude-resource-type",
+            "unit_test",
             # The run's event log records every result; dbt's debug log file and its JSON
             # artifacts would cost a third of the build for nothing read afterwards. Setting
             # DBT_LOG_LEVEL_FILE (e.g. debug) brings dbt.log back, in the target dir.
@@ -185,7 +191,7 @@ class DbtRunnerResource(ConfigurableResource):
         if result.exception is not None:
             raise Failure(f"dbt build failed: {result.exception}")
         if not result.success:
-            failed = _failed_nodes(raw_events)
+            failed = _failed_nodes(result)
             raise Failure(f"dbt build failed: {len(failed)} node(s) failed: {', '.join(failed)}")
 
 
@@ -216,16 +222,15 @@ def _failing_samples(result: Any, sample_from: Callable[[], AbstractContextManag
     return samples
 
 
-def _failed_nodes(raw_events: list[dict]) -> list[str]:
-    """Each failed node's id, with dbt's one-line message for errors (a failed test's id says
-    enough; a model's error needs its message)."""
+def _failed_nodes(result: Any) -> list[str]:
+    """Each failed node's id, with dbt's own message for errors (a failed test's id says
+    enough; a model's error needs dbt's explanation, e.g. the columns of a broken contract)."""
     failed = []
-    for raw in raw_events:
-        status = str(raw["data"].get("status") or raw["data"]["node_info"].get("node_status")).lower()
-        if status in ("error", "fail"):
-            unique_id = raw["data"]["node_info"]["unique_id"]
-            message = raw["info"].get("msg", "").splitlines()[0] if status == "error" else ""
-            failed.append(f"{unique_id} ({message})" if message else unique_id)
+    for node_result in getattr(result.result, "results", None) or []:
+        if node_result.status in (RunStatus.Error, TestStatus.Error, TestStatus.Fail):
+            unique_id = node_result.node.unique_id
+            message = node_result.message if node_result.status != TestStatus.Fail else None
+            failed.append(f"{unique_id} ({message.strip()})" if message else unique_id)
     return failed
 
 
