@@ -15,12 +15,12 @@ import pytest
 from dagster import AssetCheckKey, DagsterInstance, build_sensor_context
 from fault_matrix import METRIC_BREAKS, RUNS
 from faults import DAY, Fault
+from pipeline_support import scratch_project
 
 import genai_pipeline.landing.raw_tables as raw_tables
 from genai_pipeline.alerts.sensors import check_failure_alert_sensor
 from genai_pipeline.alerts.sinks import AlertSinks
 from genai_pipeline.core.partitions import range_tags
-from genai_pipeline.core.paths import DBT_PROJECT_DIR
 from genai_pipeline.core.warehouse import WarehouseResource
 from genai_pipeline.definitions import build_defs, defs
 from genai_pipeline.metrics.catalog import registered_metrics
@@ -58,17 +58,6 @@ def history(tmp_path_factory):
         yield warehouse
 
 
-def scratch_project(folder: Path, edits: list[tuple[str, str, str]]) -> Path:
-    project = folder / "dbt_project"
-    shutil.copytree(DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs"))
-    for file, old, new in edits:
-        path = project / file
-        text = path.read_text()
-        assert text.count(old) == 1, f"{file}: the text to change must be there once"
-        path.write_text(text.replace(old, new))
-    return project
-
-
 def broken_metric(spec, null_column: str, bounded_column: str, bad_value: str):
     """The metric's own rows with row 1 twice, row 2's value null, row 3's out of bounds
     and row 4 missing."""
@@ -94,8 +83,9 @@ def broken_metric(spec, null_column: str, bounded_column: str, bad_value: str):
     return compute
 
 
-def run_day_with(faults: list[Fault], history: Path, folder: Path, monkeypatch) -> tuple[set[str], set[str]]:
-    """Day 9 through daily_job with the faults in place; (failed checks, alerted checks)."""
+def run_day_with(faults: list[Fault], history: Path, folder: Path, monkeypatch) -> tuple[set[str], dict[str, str]]:
+    """Day 16 through daily_job with the faults in place; (failed checks, alerted check -> the
+    alert's description of the check's rule)."""
     warehouse = folder / "warehouse.duckdb"
     shutil.copy(history, warehouse)
     with duckdb.connect(str(warehouse)) as conn:
@@ -135,8 +125,8 @@ def run_day_with(faults: list[Fault], history: Path, folder: Path, monkeypatch) 
         ) as context:
             check_failure_alert_sensor.evaluate_tick(context)
     with duckdb.connect(str(warehouse), read_only=True) as conn:
-        rows = conn.execute("select asset_key, check_name from main.alerts").fetchall() if failed else []
-    alerted = {label(AssetCheckKey.from_user_string(f"{asset}:{check}")) for asset, check in rows}
+        rows = conn.execute("select asset_key, check_name, description from main.alerts").fetchall() if failed else []
+    alerted = {label(AssetCheckKey.from_user_string(f"{asset}:{check}")): text for asset, check, text in rows}
     return failed, alerted
 
 
@@ -147,7 +137,11 @@ def test_the_faults_fail_exactly_their_checks_in_a_daily_run_and_each_failure_al
     failed, alerted = run_day_with(faults, history, tmp_path, monkeypatch)
     expected = set().union(*(f.checks for f in faults))
     assert failed == expected, f"not failed: {sorted(expected - failed)}; failed too: {sorted(failed - expected)}"
-    assert alerted == failed
+    assert set(alerted) == failed
+    # each alert says the rule its check enforces: the check's own description
+    graph = defs.resolve_asset_graph()
+    explained = {label(key): graph.get_check_spec(key).description for key in graph.asset_check_keys}
+    assert {check: explained[check] for check in failed} == alerted
 
 
 def test_every_check_of_the_daily_run_is_failed_by_some_fault():
@@ -158,3 +152,38 @@ def test_every_check_of_the_daily_run_is_failed_by_some_fault():
     covered = {check for _, faults in RUNS for f in faults for check in f.checks}
     assert sorted(checks - covered) == []
     assert sorted(covered - checks) == []  # no fault names a check that does not exist
+
+
+def test_a_changed_column_type_fails_the_contract_and_nothing_below_it_runs(history, tmp_path):
+    """An upstream change of a column's type (stg_generations casts latency_ms to double) breaks
+    fct_generations' enforced contract: dbt refuses the model with its contract message before
+    writing it, so the day's rows are not written and the models and checks below it do not run."""
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copy(history, warehouse)
+    edit = ("models/staging/raw/stg_generations.sql", "cast(latency_ms as integer)", "cast(latency_ms as double)")
+    project = str(scratch_project(tmp_path, [edit]))
+    result = defs.resolve_job_def("daily_job").execute_in_process(
+        partition_key=DAY.isoformat(),
+        instance=DagsterInstance.ephemeral(),
+        resources={
+            "warehouse": WarehouseResource(database=str(warehouse)),
+            "dbt": DbtRunnerResource(project_dir=project, profiles_dir=project, target="dev"),
+        },
+        raise_on_error=False,
+    )
+    assert not result.success
+    [failure] = [e for e in result.all_events if e.is_step_failure]
+    message = failure.step_failure_data.user_failure_data.description
+    assert "This model has an enforced contract that failed" in message
+    assert "| latency_ms  | DOUBLE          | INTEGER       | data type mismatch |" in message
+    below = {"fct_generations", "dim_prompts", "fct_sessions", "dim_users", *registered_metrics()}
+    below |= {"daily_metrics", "daily_model_metrics", "daily_tier_metrics"}
+    built = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+    assert built == {"raw/users", "raw/sessions", "raw/prompts", "raw/generations"} | {
+        "stg_users", "stg_sessions", "stg_prompts", "stg_generations"
+    }  # fmt: skip
+    checked = {e.asset_check_key.asset_key.to_user_string() for e in result.get_asset_check_evaluations()}
+    assert checked and not checked & below
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        day_rows = conn.execute("select count(*) from marts.fct_generations where generation_date = ?", [DAY])
+        assert day_rows.fetchone()[0] == 0
