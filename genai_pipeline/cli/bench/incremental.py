@@ -36,6 +36,8 @@ def _dbt(
         "GENAI_DUCKDB_PATH": str(warehouse),
         "GENAI_BASE_USERS": str(base_users),  # the statistical tests judge against this scale
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        # the daily build's nodes (transform/runner.py): the unit tests run in `make test` only
+        "DBT_EXCLUDE_RESOURCE_TYPES": "unit_test",
     }
     env.pop("GENAI_WINDOW_MIN_DATE", None)
     env.pop("GENAI_WINDOW_MAX_DATE", None)
