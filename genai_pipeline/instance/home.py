@@ -3,6 +3,7 @@
 import fcntl
 import json
 import os
+import re
 from pathlib import Path
 
 from dagster import DagsterInstance
@@ -80,7 +81,7 @@ def _write_config(home: Path, postgres: bool) -> None:
     if not text or _body(text) == _body(dagster_yaml(home, not postgres)):
         config.write_text(wanted)
         return
-    if postgres and "postgres" not in text:
+    if postgres and not re.search(r"^\s*(postgres|postgres_url|postgres_db):", text, re.MULTILINE):
         raise InstanceStorageError(
             f"{PG_URL_VAR} is set but {config}, edited by hand, does not store in PostgreSQL; "
             "add its storage: postgres block or use another DAGSTER_HOME"
