@@ -21,7 +21,11 @@ def home(tmp_path, monkeypatch):
 def test_without_a_postgres_url_the_instance_keeps_the_pooled_sqlite_event_log(home, monkeypatch):
     monkeypatch.delenv(PG_URL_VAR, raising=False)
     text = dagster_yaml(home)
-    assert "PooledSqliteEventLogStorage" in text and "PooledPostgresStorage" not in text and PG_URL_VAR not in text
+    assert (
+        "PooledSqliteEventLogStorage" in text
+        and "PooledPostgresStorage" not in text
+        and f"env: {PG_URL_VAR}" not in text
+    )
 
 
 def test_with_a_postgres_url_the_dagster_yaml_names_the_variable_never_the_url(home, monkeypatch):
