@@ -1,4 +1,4 @@
-"""`genai-pipeline`: simulate | backfill | bench | dev. Drives Dagster, never bypasses it.
+"""`genai-pipeline`: simulate | backfill | bench | dev | home. Drives Dagster, never bypasses it.
 
 Each command's module is imported only when that command runs: the parser answers at once
 (`--help`, a bad argument) without paying for Dagster, dbt and the asset graph. These are
@@ -47,6 +47,8 @@ def build_parser() -> ArgumentParser:
     dev.add_argument("--port", type=int, default=3000)
     dev.add_argument("--host", default="127.0.0.1", help="bind address (default loopback only)")
 
+    sub.add_parser("home", help="print the DAGSTER_HOME, its dagster.yaml written (for `dg dev`, `dg launch`)")
+
     bench = sub.add_parser("bench", help="run the benchmarks and print their figures")
     bench.add_argument("name", nargs="?", help="one benchmark (default: all)")
     bench.add_argument(
@@ -69,6 +71,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from genai_pipeline.cli.dev import run_dev
 
             return run_dev(args)
+        if args.command == "home":
+            from genai_pipeline.cli.home import run_home
+
+            return run_home(args)
         if args.command == "backfill":
             from genai_pipeline.cli.backfill import run_backfill
 

@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from dagster_dbt import DbtProject
+from dagster_dbt import DbtCliResource, DbtProject, DbtProjectPreparer
 
 from genai_pipeline.core.paths import DBT_PROJECT_DIR
 from genai_pipeline.transform.runner import DbtRunnerResource
@@ -20,8 +20,14 @@ dbt_project = DbtProject(
     profiles_dir=DBT_PROJECT_DIR,
     target=os.environ.get("DBT_TARGET") or "dev",
 )
-# Builds the manifest only under `dagster dev`; tests, the CLI and CI run `dbt parse` first.
-dbt_project.prepare_if_dev()
+# Under `dagster dev` / `dg` (DAGSTER_IS_DEV_CLI) the manifest is re-parsed on each load;
+# tests, the CLI and CI run `dbt parse` first. dagster-dbt's own prepare_if_dev() calls the
+# `dbt` on PATH, and `dg` runs this code location with the project's Python but without its
+# bin/ on PATH: parse with this environment's dbt.
+if DbtProjectPreparer().using_dagster_dev():
+    DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE).cli(
+        ["parse", "--quiet"], target_path=dbt_project.target_path
+    ).wait()
 
 
 def make_dbt_resource() -> DbtRunnerResource:
