@@ -6,6 +6,7 @@ packages on 127.0.0.1, one fresh database per test, the CLI in child processes a
   a fault in the day's raw data                      -> the alert sensor raises one alert
   a run worker killed mid-run                        -> marked failed, its pool slot freed
   two simulate commands started together             -> both succeed, writes serialized
+  `bench storage --smoke`                             -> runs to its end (it needs the server)
 """
 
 import datetime as dt
@@ -221,3 +222,16 @@ def test_two_simulate_commands_started_together_on_a_fresh_database_both_succeed
     with DagsterInstance.from_config(str(home)) as instance:
         materialized = instance.get_materialized_partitions(AssetKey("daily_metrics"))
     assert len(materialized) == 3
+
+
+def test_a_smoke_run_of_the_storage_benchmark_runs_to_its_end(capsys, tmp_path, monkeypatch):
+    from genai_pipeline.cli.main import main
+
+    monkeypatch.setenv("GENAI_DUCKDB_PATH", str(tmp_path / "unused.duckdb"))
+    assert main(["bench", "storage", "--smoke"]) == 0
+    out = capsys.readouterr().out
+    assert "both storages ran the same runs, every check passing (checked)" in out, out
+    assert [line.split()[0] for line in out.splitlines() if line.strip().startswith(("sqlite", "postgres"))] == [
+        "sqlite",
+        "postgres",
+    ]

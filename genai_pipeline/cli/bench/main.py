@@ -10,6 +10,7 @@ from genai_pipeline.cli.bench.backfill import bench_backfill
 from genai_pipeline.cli.bench.generation import bench_generation
 from genai_pipeline.cli.bench.incremental import bench_incremental
 from genai_pipeline.cli.bench.simulate import bench_simulate
+from genai_pipeline.cli.bench.storage import bench_storage
 from genai_pipeline.cli.common import fail
 
 BENCHMARKS: dict[str, Callable[[bool], None]] = {
@@ -17,6 +18,7 @@ BENCHMARKS: dict[str, Callable[[bool], None]] = {
     "incremental": bench_incremental,
     "simulate": bench_simulate,
     "backfill": bench_backfill,
+    "storage": bench_storage,
 }
 
 
