@@ -7,6 +7,7 @@ import pytest
 import ui_graphql
 from e2e_env import BACKFILL_METRIC, FIRST_DAY, day
 
+from genai_pipeline.core.jobs import FRESHNESS_CHECK_NAME
 from genai_pipeline.core.warehouse import connect_with_lock_retry
 
 pytestmark = pytest.mark.e2e
@@ -24,6 +25,9 @@ def test_the_repository_exposes_the_assets_their_checks_the_job_and_the_running_
         assert nodes[key]["assetChecksOrError"]["checks"], f"{key} has no checks"
     assert "daily_job" in {job["name"] for job in repo["jobs"]}
     assert {s["name"]: s["scheduleState"]["status"] for s in repo["schedules"]} == {"daily_schedule": "RUNNING"}
+    sensors = {s["name"]: s["sensorState"]["status"] for s in repo["sensors"]}
+    for name in ("freshness_checks_sensor", "default_automation_condition_sensor", "check_failure_alert_sensor"):
+        assert sensors.get(name) == "RUNNING", name
 
 
 def test_daily_job_for_one_partition_succeeds_with_every_check_passed(ui, first_day_run):
@@ -36,9 +40,20 @@ def test_daily_job_for_one_partition_succeeds_with_every_check_passed(ui, first_
         for node in ui_graphql.repository(ui)["assetNodes"]
         for check in node["assetChecksOrError"]["checks"]
     }
+    # Every declared check but the freshness checks, which their own sensor runs (they judge
+    # the clock, not the run's day).
+    declared = {(key, name) for key, name in declared if name != FRESHNESS_CHECK_NAME}
     assert {(tuple(e["assetKey"]["path"]), e["checkName"]) for e in evaluations} == declared
     failed = [e for e in evaluations if not e["success"]]
     assert failed == []
+
+
+def test_a_dbt_model_shows_its_columns_with_types_and_descriptions(ui):
+    columns = {c["name"]: c for c in ui_graphql.asset_columns(ui, ["fct_generations"])}
+    assert {"generation_id", "user_tier", "cost_usd", "margin_usd", "generation_date"} <= set(columns)
+    assert columns["generation_id"]["type"] == "bigint"
+    assert columns["margin_usd"]["description"] == "revenue_usd - cost_usd."
+    assert all(c["type"] and c["description"] for c in columns.values())
 
 
 def test_the_daemon_completes_a_seven_day_partition_backfill_of_a_metric(ui, metric_backfill):

@@ -55,6 +55,11 @@ query($key: AssetKeyInput!) { assetOrError(assetKey: $key) { ... on Asset {
     } }
 } } }"""
 
+ASSET_COLUMNS = """
+query($key: AssetKeyInput!) { assetNodeOrError(assetKey: $key) { __typename ... on AssetNode {
+    metadataEntries { label ... on TableSchemaMetadataEntry { schema { columns { name type description } } } }
+} } }"""
+
 
 @dataclass
 class Endpoint:
@@ -150,6 +155,15 @@ def materializations(ui: Endpoint, key: list[str]) -> list[dict]:
     return [
         {**event, "metadata": {entry["label"]: _value(entry) for entry in event["metadataEntries"]}} for event in events
     ]
+
+
+def asset_columns(ui: Endpoint, key: list[str]) -> list[dict]:
+    """The asset definition's column schema (the UI's Overview -> Columns): name, type, description."""
+    node = execute(ui, ASSET_COLUMNS, {"key": {"path": key}})["assetNodeOrError"]
+    if node["__typename"] != "AssetNode":
+        raise GraphQLError(node)
+    [schema] = [e["schema"] for e in node["metadataEntries"] if e["label"] == "dagster/column_schema"]
+    return schema["columns"]
 
 
 def _value(entry: dict) -> Any:
