@@ -138,10 +138,10 @@ def test_the_faults_fail_exactly_their_checks_in_a_daily_run_and_each_failure_al
     expected = set().union(*(f.checks for f in faults))
     assert failed == expected, f"not failed: {sorted(expected - failed)}; failed too: {sorted(failed - expected)}"
     assert set(alerted) == failed
-    # each alert says the rule its check enforces: the check's own description
+    # each alert says the rule its check enforces (the check's own description) first
     graph = defs.resolve_asset_graph()
     explained = {label(key): graph.get_check_spec(key).description for key in graph.asset_check_keys}
-    assert {check: explained[check] for check in failed} == alerted
+    assert [check for check in failed if not alerted[check].startswith(explained[check])] == []
 
 
 def test_every_check_of_the_daily_run_is_failed_by_some_fault():

@@ -80,8 +80,11 @@ def alert_from_evaluation(
     metadata = evaluation.metadata or {}
     failing = next((metadata_value(metadata, k) for k in FAILED_ROW_KEYS if k in metadata), None)
     asset_key = evaluation.asset_key.to_user_string()
+    # The rule the check enforces (its description), then what this evaluation found when its
+    # result says (an anomaly check: how many days were anomalous).
+    rule, found = description or "", evaluation.description or ""
+    text = f"{rule} Found: {found}".strip() if found and found != rule else rule
     # A freshness check runs unpartitioned: the alert names the late partition and since when.
-    text = evaluation.description or description or ""
     late = lateness(metadata, text)
     if late is not None:
         partition_key, text = late
