@@ -62,6 +62,11 @@ def alert_id_for(run_id: str, asset_key: str, check_name: str, storage_id: int) 
     return hashlib.sha256(f"{run_id}|{asset_key}|{check_name}|{storage_id}".encode()).hexdigest()[:24]
 
 
+def lateness_alert_id(asset_key: str, check_name: str, late_partition: str) -> str:
+    """One per late partition of an asset: evaluations in other runs report the same lateness."""
+    return hashlib.sha256(f"late|{asset_key}|{check_name}|{late_partition}".encode()).hexdigest()[:24]
+
+
 def metadata_value(metadata: Mapping[str, Any], key: str) -> Any:
     value = metadata.get(key)
     return getattr(value, "value", value)
@@ -86,10 +91,14 @@ def alert_from_evaluation(
     text = f"{rule} Found: {found}".strip() if found and found != rule else rule
     # A freshness check runs unpartitioned: the alert names the late partition and since when.
     late = lateness(metadata, text)
+    alert_id = alert_id_for(run_id, asset_key, evaluation.check_name, storage_id)
     if late is not None:
         partition_key, text = late
+        # Any run that materializes the asset evaluates its freshness check too (a backfill of
+        # old days, say): a late day is one alert, whichever evaluations report it.
+        alert_id = lateness_alert_id(asset_key, evaluation.check_name, partition_key)
     alert = Alert(
-        alert_id=alert_id_for(run_id, asset_key, evaluation.check_name, storage_id),
+        alert_id=alert_id,
         run_id=run_id,
         run_url=run_url,
         asset_key=asset_key,

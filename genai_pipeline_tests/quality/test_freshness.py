@@ -140,6 +140,15 @@ def test_a_late_day_raises_one_alert_naming_the_partition_and_since_when(instanc
     clock.tick(at(2, 40))
     assert len(clock.requested) == 1 and len(clock.alerts()) == 1
 
+    # Another run evaluates the check while the day is still late (a backfill of old days
+    # materializing the asset runs its checks too): the same lateness, no second alert.
+    with freeze_time(at(2, 50)):
+        run_request(
+            instance, RunRequest(asset_check_keys=[AssetCheckKey(AssetKey("daily_metrics"), FRESHNESS_CHECK_NAME)])
+        )
+    clock.tick(at(2, 55))
+    assert len(clock.alerts()) == 1
+
     # The day arrives late: the check is evaluated again, passes, and nothing new is alerted.
     clock.materialize(at(3, 0), YESTERDAY, [AssetKey("daily_metrics")])
     clock.tick(at(3, 5))
