@@ -11,7 +11,7 @@ PORT ?= 3000
 
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: install manifest lint format test test-fast reliability e2e browser postgres test-postgres simulate backfill dev bench clean
+.PHONY: install manifest lint check-defs format test test-fast reliability e2e browser postgres test-postgres simulate backfill dev bench clean
 
 install: $(VENV_STAMP)
 
@@ -39,6 +39,10 @@ lint: install
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/sqlfluff lint dbt_project
+
+# `dg check defs`: the code location loads as `dg dev` and `dg launch` load it ([tool.dg]).
+check-defs: install manifest
+	.venv/bin/dg check defs
 
 format: install
 	.venv/bin/ruff check --fix .
