@@ -93,7 +93,7 @@ backfill: install manifest
 dev: install manifest
 	.venv/bin/genai-pipeline dev --port $(PORT)
 
-bench: install manifest
+bench: install manifest postgres
 	.venv/bin/genai-pipeline bench
 
 clean:
