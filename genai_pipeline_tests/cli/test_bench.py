@@ -18,10 +18,12 @@ LAST_LINE = {
 
 # Its smoke run needs a PostgreSQL server: reliability/test_postgres_instance.py (make test-postgres).
 NEEDS_POSTGRES = {"storage"}
+# Its smoke run starts live `dagster dev` servers: e2e/test_bench_launched.py (make e2e).
+NEEDS_DAGSTER_DEV = {"launched"}
 
 
 def test_every_benchmark_has_a_smoke_run():
-    assert set(LAST_LINE) | NEEDS_POSTGRES == set(BENCHMARKS)
+    assert set(LAST_LINE) | NEEDS_POSTGRES | NEEDS_DAGSTER_DEV == set(BENCHMARKS)
 
 
 @pytest.mark.parametrize("name", sorted(LAST_LINE))

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from genai_pipeline.cli.bench.backfill import bench_backfill
 from genai_pipeline.cli.bench.generation import bench_generation
 from genai_pipeline.cli.bench.incremental import bench_incremental
+from genai_pipeline.cli.bench.launched import bench_launched
 from genai_pipeline.cli.bench.simulate import bench_simulate
 from genai_pipeline.cli.bench.storage import bench_storage
 from genai_pipeline.cli.common import fail
@@ -19,6 +20,7 @@ BENCHMARKS: dict[str, Callable[[bool], None]] = {
     "simulate": bench_simulate,
     "backfill": bench_backfill,
     "storage": bench_storage,
+    "launched": bench_launched,
 }
 
 
