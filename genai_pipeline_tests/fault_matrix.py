@@ -244,9 +244,11 @@ def history_state() -> list[list[Fault]]:
     first_of_today = epoch_day(DAY) * ID_DAY_FACTOR  # the day's first id of every entity
 
     def misfiled(table: str, key: str, day_column: str) -> tuple[str, ...]:
+        # the old day's first row, by key: a side effect (e.g. another model than today's
+        # prompt) must not depend on which row an unordered scan returns first
         return (
             f"insert into {table} select * replace ({first_of_today} as {key}) "
-            f"from {table} where {day_column} = {old} limit 1",
+            f"from {table} where {day_column} = {old} order by {key} limit 1",
         )
 
     return [
