@@ -2,9 +2,10 @@
 down: no server needed (make test-postgres runs a real one)."""
 
 import pytest
+from dagster import DagsterInstance
 
 from genai_pipeline.cli.main import main
-from genai_pipeline.instance.home import dagster_home, dagster_yaml
+from genai_pipeline.instance.home import RUN_QUEUE, dagster_home, dagster_yaml
 from genai_pipeline.instance.local_postgres import free_port
 from genai_pipeline.instance.storage import PG_URL_VAR, InstanceStorageError, postgres_url
 
@@ -75,3 +76,21 @@ def test_a_postgres_that_does_not_answer_fails_the_command_in_one_line_naming_th
     assert f"Dagster's PostgreSQL at 127.0.0.1:{port}/dagster does not answer" in err
     assert PASSWORD not in out + err and "dagster:" not in err
     assert not home.exists() and not (home.parent / "warehouse.duckdb").exists()
+
+
+def test_the_daemon_looks_at_the_run_queue_every_second_and_still_starts_one_run_at_a_time(home, monkeypatch):
+    monkeypatch.delenv(PG_URL_VAR, raising=False)
+    dagster_home()
+    with DagsterInstance.get() as instance:
+        assert instance.run_coordinator.dequeue_interval_seconds == 1
+        assert instance.get_concurrency_config().run_queue_config.max_concurrent_runs == 1
+
+
+def test_an_unedited_dagster_yaml_of_a_release_without_the_run_queue_block_is_brought_up_to_date(home, monkeypatch):
+    monkeypatch.delenv(PG_URL_VAR, raising=False)
+    home.mkdir()
+    config = home / "dagster.yaml"
+    config.write_text(dagster_yaml(home, postgres=False).replace(RUN_QUEUE, ""))
+    monkeypatch.setattr("genai_pipeline.instance.home._create_storage_once", lambda home: None)
+    dagster_home()
+    assert config.read_text() == dagster_yaml(home, postgres=False)
