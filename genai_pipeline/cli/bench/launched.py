@@ -97,6 +97,7 @@ class RunFigures:
     """One launched run, in seconds, from its event log (and the client's own clock)."""
 
     partition: str
+    submit: float  # the client's launch call -> enqueued (the webserver creates the run)
     queue: float  # enqueued -> starting (the daemon's dequeue)
     worker_process: float  # starting -> the worker's "Started process for run"
     worker_load: float  # -> RUN_START (the code location loaded in the worker, the plan)
@@ -113,7 +114,7 @@ class RunFigures:
     def line(self) -> str:
         return (
             f"{self.partition}: launch to success {self.client:.1f}s (events {self.total:.1f}s): "
-            f"queue {self.queue:.1f}s, worker start to RUN_START {self.worker:.1f}s "
+            f"submit {self.submit:.1f}s, queue {self.queue:.1f}s, worker start to RUN_START {self.worker:.1f}s "
             f"(process {self.worker_process:.1f}s, code location and plan {self.worker_load:.1f}s), "
             f"steps {self.steps:.1f}s (dbt {self.dbt:.1f}s), after the steps {self.after_steps:.1f}s"
         )
@@ -213,7 +214,7 @@ def _launched(label: str, folder: Path, job: str, plan: list[dt.date], command) 
 
 
 def _run(server: Server, client: DagsterGraphQLClient, job: str, partition: str) -> RunFigures:
-    submitted = time.perf_counter()
+    submitted, submitted_at = time.perf_counter(), time.time()
     run_id = client.submit_job_execution(job, tags={"dagster/partition": partition})
     deadline = submitted + RUN_TIMEOUT_S
     while (status := client.get_run_status(run_id).value) not in FINISHED:
@@ -225,7 +226,7 @@ def _run(server: Server, client: DagsterGraphQLClient, job: str, partition: str)
         raise RuntimeError(
             f"launched benchmark: run {run_id} of {job} for {partition} ended {status}; see {server.log}"
         )
-    return _figures(_events(server, run_id), partition, seen)
+    return _figures(_events(server, run_id), partition, submitted_at, seen)
 
 
 def _wait_for_an_empty_queue(server: Server) -> tuple[float, set[str]]:
@@ -255,7 +256,7 @@ def _events(server: Server, run_id: str) -> list[dict]:
         cursor = page["cursor"]
 
 
-def _figures(events: list[dict], partition: str, client: float) -> RunFigures:
+def _figures(events: list[dict], partition: str, submitted_at: float, client: float) -> RunFigures:
     def at(kind: str, message: str = "") -> float:
         return next(
             float(e["timestamp"]) / 1000 for e in events if e["__typename"] == kind and message in (e["message"] or "")
@@ -276,6 +277,7 @@ def _figures(events: list[dict], partition: str, client: float) -> RunFigures:
     dbt = sum(step_ends[key] - step_starts[key] for key in step_starts if "dbt" in key)
     return RunFigures(
         partition=partition,
+        submit=enqueued - submitted_at,
         queue=starting - enqueued,
         worker_process=process - starting,
         worker_load=run_start - process,
