@@ -5,6 +5,7 @@ singular tests on the model named by their `meta.dagster.ref`).
 """
 
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 from dagster import AssetExecutionContext, BackfillPolicy, Output
@@ -12,10 +13,14 @@ from dagster_dbt import dbt_assets
 
 from genai_pipeline.core.partitions import daily_partitions
 from genai_pipeline.core.warehouse import WarehouseResource
+from genai_pipeline.transform.column_lineage import as_metadata, lineage_of
 from genai_pipeline.transform.plot_metadata import add_partition_metadata
 from genai_pipeline.transform.project import dbt_project
-from genai_pipeline.transform.runner import DbtRunnerResource, manifest_of
+from genai_pipeline.transform.runner import DbtRunnerResource, manifest_of, target_path_for_warehouse
 from genai_pipeline.transform.translator import translator
+
+# The metadata key the UI reads a table's column lineage from.
+LINEAGE_KEY = "dagster/column_lineage"
 
 
 def dbt_window_vars(context: AssetExecutionContext) -> dict[str, str]:
@@ -44,7 +49,8 @@ def dbt_models(context: AssetExecutionContext, dbt: DbtRunnerResource, warehouse
     # The window reaches dbt as env vars, not --vars (a var change forces a full re-parse):
     # see macros/partition_window.sql. The warehouse file is the warehouse resource's.
     events = dbt.build(context, warehouse.path(), window, sample_from=warehouse.get_connection)
-    yield from with_row_counts(context, events, manifest_of(context), window, warehouse)
+    target_path = target_path_for_warehouse(warehouse.path(), dbt.target)
+    yield from with_row_counts(context, events, manifest_of(context), window, warehouse, target_path)
 
 
 def with_row_counts(
@@ -53,8 +59,10 @@ def with_row_counts(
     manifest: Mapping[str, Any],
     window: dict[str, str],
     warehouse: WarehouseResource,
+    target_path: Path,
 ) -> Iterator[Any]:
-    """Adds row counts to each built table: the whole table, and the window's rows.
+    """Adds row counts to each built table (the whole table, and the window's rows) and its
+    column lineage (transform/column_lineage.py).
 
     dagster-dbt's fetch_row_counts keeps a dbt adapter connection open in this process,
     which holds DuckDB's file lock against the next writer. Here the events are collected
@@ -67,14 +75,21 @@ def with_row_counts(
             collected.append(event)
     except Exception as error:  # a failed error-severity test: report every result, then fail
         failure = error
-    tables = [
+    models = [
         (i, manifest["nodes"][uid])
         for i, event in enumerate(collected)
         if isinstance(event, Output)
         and (uid := _metadata_text(event, "unique_id")) in manifest["nodes"]
-        and manifest["nodes"][uid]["config"].get("materialized") in ("table", "incremental")
+        and manifest["nodes"][uid]["resource_type"] == "model"
     ]
+    tables = [(i, node) for i, node in models if node["config"].get("materialized") in ("table", "incremental")]
     # After a failed dbt run the tables may be half-built: no counts rather than wrong ones.
+    if models and failure is None:
+        lineage = lineage_of(manifest, [node["unique_id"] for _, node in models], target_path)
+        for i, node in models:
+            if node["unique_id"] in lineage:
+                column_lineage = as_metadata(manifest, lineage[node["unique_id"]])
+                collected[i] = collected[i].with_metadata({**collected[i].metadata, LINEAGE_KEY: column_lineage})
     if tables and failure is None:
         with warehouse.get_connection() as conn:
             for i, node in tables:
