@@ -29,7 +29,6 @@ from dagster import (
     SkipReason,
     sensor,
 )
-from dagster_postgres import PostgresRunStorage
 
 from genai_pipeline.core.jobs import WORKER_HOST_TAG
 
@@ -61,7 +60,13 @@ def worker_on_this_host(instance: DagsterInstance, tags: dict[str, str]) -> bool
         return host == socket.gethostname()
     # Untagged (e.g. an ad-hoc selection materialized from the UI): SQLite storage means one
     # host for every process of the instance; on shared storage its worker may be anywhere.
-    return not isinstance(instance.run_storage, PostgresRunStorage)
+    return not _stored_in_postgres(instance)
+
+
+def _stored_in_postgres(instance: DagsterInstance) -> bool:
+    """By the storage classes' module, not isinstance: importing dagster_postgres to compare
+    would add its import to every load of the code location (each run worker's too)."""
+    return any(cls.__module__.split(".")[0] == "dagster_postgres" for cls in type(instance.run_storage).__mro__)
 
 
 def fail_runs_with_dead_workers(instance: DagsterInstance, out: Callable[[str], None] = lambda _: None) -> list[str]:
