@@ -36,8 +36,11 @@ from dbt.artifacts.schemas.results import RunStatus, TestStatus
 from dbt.cli.main import dbtRunner
 from dbt_common.events.functions import msg_to_dict
 
-# The env vars dbt reads: the warehouse file (profiles.yml) and the run's partition window
-# (macros/partition_window.sql), set around each invocation and restored afterwards.
+from genai_pipeline.core.warehouse import MEMORY_LIMIT_ENV, duckdb_memory_limit
+
+# The env vars dbt reads: the warehouse file and DuckDB's memory limit (profiles.yml) and the
+# run's partition window (macros/partition_window.sql), set around each invocation and
+# restored afterwards.
 WAREHOUSE_ENV = "GENAI_DUCKDB_PATH"
 WINDOW_ENV = ("GENAI_WINDOW_MIN_DATE", "GENAI_WINDOW_MAX_DATE")
 
@@ -68,8 +71,12 @@ def manifest_of(context: AssetExecutionContext) -> Mapping[str, Any]:
 @contextmanager
 def dbt_env(warehouse: Path, window: Mapping[str, str]) -> Iterator[None]:
     """The warehouse and window dbt reads, set for one invocation; the old values come back."""
-    values = {WAREHOUSE_ENV: str(warehouse), **{f"GENAI_WINDOW_{k.upper()}": v for k, v in window.items()}}
-    saved = {name: os.environ.pop(name, None) for name in (WAREHOUSE_ENV, *WINDOW_ENV)}
+    values = {
+        WAREHOUSE_ENV: str(warehouse),
+        MEMORY_LIMIT_ENV: duckdb_memory_limit(),
+        **{f"GENAI_WINDOW_{k.upper()}": v for k, v in window.items()},
+    }
+    saved = {name: os.environ.pop(name, None) for name in (WAREHOUSE_ENV, MEMORY_LIMIT_ENV, *WINDOW_ENV)}
     os.environ.update(values)
     try:
         yield
@@ -111,7 +118,14 @@ class DbtRunnerResource(ConfigurableResource):
         """
         key = (self.project_dir, self.profiles_dir, self.target, warehouse.stem)
         if key not in _parsed:
-            result = dbtRunner().invoke(["parse", "--quiet", *self._common_args(target_path)])
+            # Only the Manifest object is used (and the partial-parse file dbt writes anyway):
+            # no manifest.json, no debug log. A run worker parses once per run.
+            quiet = [
+                "--quiet",
+                "--no-write-json",
+                *([] if os.environ.get("DBT_LOG_LEVEL_FILE") else ["--log-level-file", "none"]),
+            ]
+            result = dbtRunner().invoke(["parse", *quiet, *self._common_args(target_path)])
             if not result.success:
                 raise Failure(f"dbt could not parse {self.project_dir}: {result.exception}")
             _parsed[key] = result.result
