@@ -59,18 +59,24 @@ def build_parser() -> ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from genai_pipeline.core.warehouse import WarehouseLockedError
     from genai_pipeline.instance.storage import InstanceStorageError
+
+    if args.command == "dev":
+        # Apart, and before Dagster is imported below: `dev` execs `dagster dev`, which imports
+        # Dagster itself, and importing it here first delayed the UI by ~1 s on every start.
+        from genai_pipeline.cli.dev import run_dev
+
+        try:
+            return run_dev(args)
+        except InstanceStorageError as error:  # Dagster's PostgreSQL misconfigured or down: exit 1
+            return fail(str(error), EXIT_FAILURE)
+    from genai_pipeline.core.warehouse import WarehouseLockedError
 
     try:
         if args.command == "simulate":
             from genai_pipeline.cli.simulate import run_simulate
 
             return run_simulate(args)
-        if args.command == "dev":
-            from genai_pipeline.cli.dev import run_dev
-
-            return run_dev(args)
         if args.command == "home":
             from genai_pipeline.cli.home import run_home
 

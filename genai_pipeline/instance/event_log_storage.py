@@ -40,11 +40,11 @@ from dagster._core.storage.sqlite import SQLITE_BUSY_TIMEOUT_SECONDS
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
 
+from genai_pipeline.instance.storage import EVENT_BATCH_SIZE
+
 # The index shard plus the runs being written or watched; a long-lived webserver reading
 # thousands of runs keeps only the most recent open.
 MAX_ENGINES = 16
-# Big enough for a month's planned events in one flush; Dagster flushes at each batch's end.
-EVENT_BATCH_SIZE = 2000
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

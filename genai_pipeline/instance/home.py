@@ -6,11 +6,9 @@ import os
 import re
 from pathlib import Path
 
-from dagster import DagsterInstance
-
 from genai_pipeline.core.paths import DEFAULT_DAGSTER_HOME
-from genai_pipeline.instance.event_log_storage import EVENT_BATCH_SIZE
 from genai_pipeline.instance.storage import (
+    EVENT_BATCH_SIZE,
     PG_URL_VAR,
     POSTGRES_STORAGE,
     SQLITE_STORAGE,
@@ -41,6 +39,9 @@ telemetry:
 # The daemon looks at the run queue every second instead of Dagster's default 5 s: a run
 # launched from the UI or by the schedule waited 2.5 s on average for nothing. Releases
 # before it wrote no run_queue block (their unedited dagster.yaml is brought up to date).
+# Dagster's SQLite run, event-log index and schedule databases: once they exist, the
+# storage was created.
+SQLITE_FILES = ("history/runs.db", "history/runs/index.db", "schedules/schedules.db")
 RUN_QUEUE = """\
 run_queue:
   dequeue_interval_seconds: 1
@@ -73,7 +74,7 @@ def dagster_home() -> Path:
         # The pooled SQLite storage sets this when it loads; PostgreSQL stores each batch of
         # materializations in one statement too. Every process started from here inherits it.
         os.environ.setdefault("DAGSTER_EVENT_BATCH_SIZE", str(EVENT_BATCH_SIZE))
-    _create_storage_once(home)
+    _create_storage_once(home, postgres=url is not None)
     return home
 
 
@@ -99,13 +100,19 @@ def _write_config(home: Path, postgres: bool) -> None:
         )
 
 
-def _create_storage_once(home: Path) -> None:
-    """Creates the instance's sqlite storage under an exclusive file lock.
+def _create_storage_once(home: Path, postgres: bool) -> None:
+    """Creates the instance's storage under an exclusive file lock, unless its SQLite files exist.
 
     Two commands started together on a fresh home would both create its tables, and the
     second fails ("table alembic_version already exists"). The first to take the lock
     creates them; the others wait, then find them.
     """
+    if not postgres and all((home / name).exists() for name in SQLITE_FILES):
+        return
+    # Imported here: `genai-pipeline dev` execs `dagster dev`, which imports Dagster itself;
+    # importing it first too delayed the UI by ~1 s on every start.
+    from dagster import DagsterInstance
+
     with (home / ".storage-init.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         DagsterInstance.get().dispose()

@@ -16,6 +16,9 @@ from sqlalchemy.exc import ArgumentError
 
 PG_URL_VAR = "GENAI_DAGSTER_PG_URL"
 CONNECT_TIMEOUT_SECONDS = 5
+# Big enough for a month's planned events in one flush; Dagster flushes at each batch's end.
+# Here, not beside the event-log storage that uses it: the home is written without Dagster.
+EVENT_BATCH_SIZE = 2000
 
 
 class InstanceStorageError(RuntimeError):

@@ -43,7 +43,7 @@ def test_an_unedited_dagster_yaml_follows_the_setting_and_an_edited_one_is_refus
     config = home / "dagster.yaml"
     config.write_text(dagster_yaml(home, postgres=False).replace("# Written by genai-pipeline;", "# Older header;"))
     monkeypatch.setattr("genai_pipeline.instance.home.check_configured_storage", lambda: "postgresql://u@h/d")
-    monkeypatch.setattr("genai_pipeline.instance.home._create_storage_once", lambda home: None)
+    monkeypatch.setattr("genai_pipeline.instance.home._create_storage_once", lambda home, postgres: None)
     dagster_home()
     assert config.read_text() == dagster_yaml(home, postgres=True)
 
@@ -91,6 +91,6 @@ def test_an_unedited_dagster_yaml_of_a_release_without_the_run_queue_block_is_br
     home.mkdir()
     config = home / "dagster.yaml"
     config.write_text(dagster_yaml(home, postgres=False).replace(RUN_QUEUE, ""))
-    monkeypatch.setattr("genai_pipeline.instance.home._create_storage_once", lambda home: None)
+    monkeypatch.setattr("genai_pipeline.instance.home._create_storage_once", lambda home, postgres: None)
     dagster_home()
     assert config.read_text() == dagster_yaml(home, postgres=False)
