@@ -39,9 +39,9 @@ def land_days(
             frames = (frames_for or generate_day)(settings, day)
             for table, frame in frames.items():
                 # Arrow lands faster than pandas and keeps the categoricals as dictionaries.
-                conn.register("landing_batch", pa.Table.from_pandas(frame, preserve_index=False))
-                conn.execute(f"INSERT INTO {RAW_SCHEMA}.{table} SELECT * FROM landing_batch")
-                conn.unregister("landing_batch")
+                # Not conn.register(): a registered object stays referenced until COMMIT, so
+                # a range run would hold every day's frames at once.
+                conn.from_arrow(pa.Table.from_pandas(frame, preserve_index=False)).insert_into(f"{RAW_SCHEMA}.{table}")
             stats.append(day_stats(day, frames))
         conn.execute("COMMIT")
     except BaseException:

@@ -1,4 +1,5 @@
 import datetime as dt
+import tracemalloc
 from pathlib import Path
 
 import duckdb
@@ -6,6 +7,7 @@ import pytest
 from dagster import DagsterInstance, materialize
 
 from genai_pipeline.core.checksums import table_checksums
+from genai_pipeline.core.settings import SimulationSettings
 from genai_pipeline.core.warehouse import WarehouseResource
 from genai_pipeline.landing import raw_tables
 from genai_pipeline.landing.raw_asset import raw_activity
@@ -113,3 +115,24 @@ def test_run_config_overrides_the_scale(sandbox):
     land(sandbox / "w.duckdb", "2025-12-01", run_config={"ops": {"raw_activity": {"config": {"base_users": 1000}}}})
     with duckdb.connect(str(sandbox / "w.duckdb"), read_only=True) as conn:
         assert conn.execute("select count(*) from raw.users").fetchone()[0] == 400
+
+
+def test_a_range_landing_lets_go_of_each_days_rows_before_it_commits(sandbox):
+    # A range run that kept every day's rows until COMMIT would grow with its length: when a
+    # day is generated, the Python memory in use must be what it was for the day before.
+    settings = SimulationSettings(base_users=50_000)
+    days = [settings.start_date + dt.timedelta(days=i) for i in range(6)]
+    in_use = []
+
+    def frames_for(settings, day):
+        in_use.append(tracemalloc.get_traced_memory()[0])
+        return raw_tables.generate_day(settings, day)
+
+    tracemalloc.start()
+    try:
+        with duckdb.connect(str(sandbox / "w.duckdb")) as conn:
+            raw_tables.land_days(conn, settings, days, frames_for)
+    finally:
+        tracemalloc.stop()
+    # in_use[1] is day 1's frames, still referenced while day 2 is generated.
+    assert in_use[-1] - in_use[2] < in_use[1] / 2, in_use
