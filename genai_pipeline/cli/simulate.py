@@ -13,7 +13,7 @@ from genai_pipeline.cli.daily_runs import Simulation
 from genai_pipeline.core.partitions import partition_bounds
 from genai_pipeline.core.paths import WarehousePathError, ensure_writable_warehouse, warehouse_path
 from genai_pipeline.core.settings import SettingsError, SimulationSettings
-from genai_pipeline.core.warehouse import lock_timeout_seconds
+from genai_pipeline.core.warehouse import duckdb_memory_limit, lock_timeout_seconds
 from genai_pipeline.instance.home import dagster_home
 from genai_pipeline.instance.run_recovery import fail_runs_with_dead_workers
 from genai_pipeline.instance.storage import check_configured_storage
@@ -24,6 +24,7 @@ def run_simulate(args: argparse.Namespace) -> int:
         check_configured_storage()  # Dagster's PostgreSQL, if configured, must answer first
         SimulationSettings.from_env()
         lock_timeout_seconds()
+        duckdb_memory_limit()
         warehouse = ensure_writable_warehouse(warehouse_path())
         plan_days(args.days, args.start, set())
     except (SettingsError, WarehousePathError, UsageError) as error:

@@ -16,6 +16,12 @@ from genai_pipeline.core.paths import ensure_writable_warehouse, warehouse_path
 from genai_pipeline.core.settings import SettingsError
 
 DEFAULT_LOCK_TIMEOUT_SECONDS = 60.0
+MEMORY_LIMIT_ENV = "GENAI_DUCKDB_MEMORY_LIMIT"
+# DuckDB's own default is 80% of the machine's memory, and it keeps what it read cached up
+# to that: a range run's memory then grows with the history it reads. Under a limit, DuckDB
+# evicts cached blocks and spills its largest operators to `<warehouse>.tmp` instead.
+DEFAULT_MEMORY_LIMIT = "512MB"
+_MEMORY_LIMIT = re.compile(r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KIB|MIB|GIB|TIB)$")
 
 
 class WarehouseLockedError(Failure):
@@ -43,6 +49,7 @@ class WarehouseResource(DuckDBResource):
         path = ensure_writable_warehouse(self.path())
         try:
             timeout = lock_timeout_seconds() if self.lock_timeout_seconds is None else self.lock_timeout_seconds
+            duckdb_memory_limit()
         except SettingsError as error:  # a failed run with the message, as for any bad setting
             raise Failure(description=str(error)) from None
         conn = connect_with_lock_retry(str(path), timeout)
@@ -69,12 +76,29 @@ def lock_timeout_seconds(environ: Mapping[str, str] | None = None) -> float:
     return value
 
 
+def duckdb_memory_limit(environ: Mapping[str, str] | None = None) -> str:
+    """GENAI_DUCKDB_MEMORY_LIMIT: DuckDB's memory_limit in every warehouse connection, dbt's too."""
+    environ = os.environ if environ is None else environ
+    raw = environ.get(MEMORY_LIMIT_ENV, "").strip()
+    if not raw:
+        return DEFAULT_MEMORY_LIMIT
+    if not _MEMORY_LIMIT.match(raw.upper()):
+        raise SettingsError(
+            f"invalid setting {MEMORY_LIMIT_ENV}={raw!r}: must be a size such as 512MB or 2GB (KB, MB, GB, TB)"
+        )
+    return raw.upper().replace(" ", "")
+
+
 def connect_with_lock_retry(path: str, timeout_seconds: float, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     deadline = time.monotonic() + timeout_seconds
     delay = 0.1
     while True:
         try:
-            return duckdb.connect(path, read_only=read_only, config={"custom_user_agent": "genai-pipeline"})
+            return duckdb.connect(
+                path,
+                read_only=read_only,
+                config={"custom_user_agent": "genai-pipeline", "memory_limit": duckdb_memory_limit()},
+            )
         except duckdb.IOException as error:
             if "lock" not in str(error).lower() or time.monotonic() >= deadline:
                 raise _lock_failure(path, error, timeout_seconds) from error
