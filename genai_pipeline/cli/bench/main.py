@@ -10,6 +10,7 @@ from genai_pipeline.cli.bench.backfill import bench_backfill
 from genai_pipeline.cli.bench.generation import bench_generation
 from genai_pipeline.cli.bench.incremental import bench_incremental
 from genai_pipeline.cli.bench.launched import bench_launched
+from genai_pipeline.cli.bench.scale import bench_scale
 from genai_pipeline.cli.bench.simulate import bench_simulate
 from genai_pipeline.cli.bench.storage import bench_storage
 from genai_pipeline.cli.common import fail
@@ -21,6 +22,7 @@ BENCHMARKS: dict[str, Callable[[bool], None]] = {
     "backfill": bench_backfill,
     "storage": bench_storage,
     "launched": bench_launched,
+    "scale": bench_scale,
 }
 
 

@@ -1,0 +1,156 @@
+"""Benchmark: a year of history as one `simulate --batch` run, at 10x the default users.
+
+Each run is a `genai-pipeline simulate` child process on its own Dagster home and warehouse,
+so its peak memory is its own (the child's ru_maxrss, read by wait4). The partitions start
+365 days before the last complete day, so a year fits whatever today is. Printed: a month
+and the year side by side (time, peak RSS, checks), the year's rows per table, warehouse size
+on disk and where the run's time went (its step timings), then the one-day cost of day 2
+(after one day of history) beside day 365 re-run on the year's warehouse.
+"""
+
+import datetime as dt
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
+
+from genai_pipeline.cli.bench.machine import machine
+from genai_pipeline.core.partitions import partition_bounds
+
+# The issue's year: saturating growth to MAX_USERS, 0.2% of users leaving a day.
+FULL = {"GENAI_BASE_USERS": "50000", "GENAI_MAX_USERS": "200000", "GENAI_DAILY_CHURN_RATE": "0.002"}
+SMOKE = {"GENAI_BASE_USERS": "500", "GENAI_MAX_USERS": "2000", "GENAI_DAILY_CHURN_RATE": "0.002"}
+DAY_LINE = re.compile(r"^Day +(\d+) \((\S+)\).*checks (\d+)/(\d+) +([\d.]+)s")
+CHECKS_LINE = re.compile(r"^Checks: (\d+) passed, (\d+) failed")
+
+
+@dataclass
+class ChildRun:
+    wall_seconds: float
+    peak_rss_mb: float
+    run_seconds: float  # the Dagster run(s) alone: the day lines' times, no process start
+    checks_passed: int
+    checks_failed: int
+
+
+def _simulate(env: dict[str, str], *args: str) -> ChildRun:
+    """One `genai-pipeline simulate` child process; fails loudly if it does."""
+    started = time.perf_counter()
+    child = subprocess.Popen(
+        [sys.executable, "-m", "genai_pipeline.cli.main", "simulate", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    out = child.stdout.read()
+    # wait4 gives this child's own rusage; Popen.wait would reap it without.
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - started
+    if child.returncode != 0:
+        raise RuntimeError(f"simulate {' '.join(args)} exited {child.returncode}:\n{out[-3000:]}")
+    lines = out.splitlines()
+    run_seconds = sum(float(m.group(5)) for line in lines if (m := DAY_LINE.match(line)))
+    checks = next(m for line in lines if (m := CHECKS_LINE.match(line)))
+    return ChildRun(wall, usage.ru_maxrss / 1024, run_seconds, int(checks.group(1)), int(checks.group(2)))
+
+
+def _env(folder: Path, name: str, scale: dict[str, str], start: dt.date) -> dict[str, str]:
+    home = folder / name / "home"
+    home.mkdir(parents=True)
+    return {
+        **os.environ,
+        **scale,
+        "DAGSTER_HOME": str(home),
+        "GENAI_DUCKDB_PATH": str(folder / name / "warehouse.duckdb"),
+        "GENAI_START_DATE": start.isoformat(),
+    }
+
+
+def _rows(warehouse: str) -> dict[str, int]:
+    with duckdb.connect(warehouse, read_only=True) as conn:
+        tables = conn.execute(
+            "select table_schema || '.' || table_name from information_schema.tables "
+            "where table_type = 'BASE TABLE' and table_schema in ('raw', 'marts', 'metrics') order by 1"
+        ).fetchall()
+        return {name: conn.execute(f"select count(*) from {name}").fetchone()[0] for (name,) in tables}
+
+
+def _size_mb(warehouse: str) -> float:
+    files = [Path(warehouse), Path(warehouse + ".wal")]
+    return sum(f.stat().st_size for f in files if f.exists()) / 2**20
+
+
+def _step_seconds(home: str) -> dict[str, float]:
+    """Each step's time in the home's one batch run, from Dagster's own step stats."""
+    saved = os.environ.get("DAGSTER_HOME")
+    os.environ["DAGSTER_HOME"] = home
+    try:
+        with DagsterInstance.get() as instance:
+            runs = instance.get_runs(RunsFilter(statuses=[DagsterRunStatus.SUCCESS]), limit=1)
+            stats = instance.get_run_step_stats(runs[0].run_id)
+            return {s.step_key: s.end_time - s.start_time for s in stats if s.end_time and s.start_time}
+    finally:
+        if saved is None:
+            os.environ.pop("DAGSTER_HOME", None)
+        else:
+            os.environ["DAGSTER_HOME"] = saved
+
+
+def _line(label: str, run: ChildRun) -> str:
+    return (
+        f"  {label}: {run.wall_seconds:.1f}s wall ({run.run_seconds:.1f}s in the run), "
+        f"peak RSS {run.peak_rss_mb:,.0f} MB, checks {run.checks_passed} passed / {run.checks_failed} failed"
+    )
+
+
+def bench_scale(smoke: bool = False) -> None:
+    """A month and a year as one batch run each, their peak memory side by side, and the
+    one-day cost of day 2 beside day 365. --smoke: 2 and 4 days at 1/10 the default users."""
+    scale = SMOKE if smoke else FULL
+    month_days, year_days = (2, 4) if smoke else (30, 365)
+    last = partition_bounds()[1]
+    start = last - dt.timedelta(days=year_days - 1)
+    print(
+        f"scale benchmark: {year_days} days from {start.isoformat()}, "
+        + ", ".join(f"{k}={v}" for k, v in scale.items())
+        + f"; each run a `simulate` child process; {machine()}, load average {os.getloadavg()[0]:.2f}"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        month = _simulate(_env(folder, "month", scale, start), "--days", str(month_days), "--batch")
+        print(_line(f"{month_days} days, one batch run", month))
+        year_env = _env(folder, "year", scale, start)
+        year = _simulate(year_env, "--days", str(year_days), "--batch")
+        print(_line(f"{year_days} days, one batch run", year))
+        print(
+            f"  peak RSS, year / month: {year.peak_rss_mb / month.peak_rss_mb:.2f}x; "
+            f"the year's run {year.run_seconds / year_days:.2f}s per day"
+        )
+        warehouse = year_env["GENAI_DUCKDB_PATH"]
+        rows = _rows(warehouse)
+        print("  rows: " + ", ".join(f"{name} {count:,}" for name, count in rows.items()))
+        print(f"  warehouse on disk: {_size_mb(warehouse):,.0f} MB")
+        steps = sorted(_step_seconds(year_env["DAGSTER_HOME"]).items(), key=lambda item: -item[1])
+        print("  the year's run by step: " + ", ".join(f"{key} {seconds:.1f}s" for key, seconds in steps[:6]))
+
+        day2_env = _env(folder, "day2", scale, start)
+        _simulate(day2_env, "--days", "1")
+        day2 = _simulate(day2_env, "--days", "2")
+        last_day = start + dt.timedelta(days=year_days - 1)
+        day_last = _simulate(year_env, "--start", last_day.isoformat(), "--days", "1")
+        day2_again = _simulate(year_env, "--start", (start + dt.timedelta(days=1)).isoformat(), "--days", "1")
+        print(
+            f"  one-day runs: day 2 after 1 day of history {day2.run_seconds:.1f}s, day {year_days} re-run on the "
+            f"year's warehouse {day_last.run_seconds:.1f}s ({day_last.run_seconds / day2.run_seconds:.2f}x day 2), "
+            f"day 2 re-run on the year's warehouse {day2_again.run_seconds:.1f}s; "
+            f"peak RSS {day2.peak_rss_mb:,.0f} / {day_last.peak_rss_mb:,.0f} MB"
+        )
