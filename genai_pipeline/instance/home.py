@@ -37,14 +37,19 @@ telemetry:
   enabled: false
 """
 # The daemon looks at the run queue every second instead of Dagster's default 5 s: a run
-# launched from the UI or by the schedule waited 2.5 s on average for nothing. Releases
-# before it wrote no run_queue block (their unedited dagster.yaml is brought up to date).
+# launched from the UI or by the schedule waited 2.5 s on average for nothing. The queue's
+# limit stays in `concurrency:` (Dagster refuses it in both places); `run_coordinator`, not the
+# `run_queue` shorthand, so that a command can still override it (cli/backfill_engine.py). Releases
+# before it wrote no run_coordinator block (their unedited dagster.yaml is brought up to date).
 # Dagster's SQLite run, event-log index and schedule databases: once they exist, the
 # storage was created.
 SQLITE_FILES = ("history/runs.db", "history/runs/index.db", "schedules/schedules.db")
 RUN_QUEUE = """\
-run_queue:
-  dequeue_interval_seconds: 1
+run_coordinator:
+  module: dagster.core.run_coordinator
+  class: QueuedRunCoordinator
+  config:
+    dequeue_interval_seconds: 1
 """
 
 
