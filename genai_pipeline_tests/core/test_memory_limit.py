@@ -24,7 +24,7 @@ def memory_limit_of(warehouse: Path) -> str:
 
 def test_a_warehouse_connection_runs_under_the_default_limit(tmp_path, monkeypatch):
     monkeypatch.delenv(MEMORY_LIMIT_ENV, raising=False)
-    assert memory_limit_of(tmp_path / "w.duckdb") == "488.2 MiB"  # 512MB, as DuckDB prints it
+    assert memory_limit_of(tmp_path / "w.duckdb") == "953.6 MiB"  # 1GB, as DuckDB prints it
 
 
 def test_the_setting_changes_the_limit_of_a_warehouse_connection(tmp_path, monkeypatch):
