@@ -15,11 +15,13 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
+from dagster import DagsterEventType, DagsterInstance, DagsterRunStatus, RunsFilter
 
 from genai_pipeline.cli.bench.machine import machine
 from genai_pipeline.core.partitions import partition_bounds
@@ -56,7 +58,8 @@ def _simulate(env: dict[str, str], *args: str) -> ChildRun:
     child.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - started
     if child.returncode != 0:
-        raise RuntimeError(f"simulate {' '.join(args)} exited {child.returncode}:\n{out[-3000:]}")
+        failures = _step_failures(env["DAGSTER_HOME"])
+        raise RuntimeError(f"simulate {' '.join(args)} exited {child.returncode}:\n{out[-1500:]}\n{failures}")
     lines = out.splitlines()
     run_seconds = sum(float(m.group(5)) for line in lines if (m := DAY_LINE.match(line)))
     checks = next(m for line in lines if (m := CHECKS_LINE.match(line)))
@@ -89,20 +92,35 @@ def _size_mb(warehouse: str) -> float:
     return sum(f.stat().st_size for f in files if f.exists()) / 2**20
 
 
-def _step_seconds(home: str) -> dict[str, float]:
-    """Each step's time in the home's one batch run, from Dagster's own step stats."""
+@contextmanager
+def _instance(home: str) -> Iterator[DagsterInstance]:
+    """A child's Dagster instance, opened from its home with the project's dagster.yaml."""
     saved = os.environ.get("DAGSTER_HOME")
     os.environ["DAGSTER_HOME"] = home
     try:
         with DagsterInstance.get() as instance:
-            runs = instance.get_runs(RunsFilter(statuses=[DagsterRunStatus.SUCCESS]), limit=1)
-            stats = instance.get_run_step_stats(runs[0].run_id)
-            return {s.step_key: s.end_time - s.start_time for s in stats if s.end_time and s.start_time}
+            yield instance
     finally:
         if saved is None:
             os.environ.pop("DAGSTER_HOME", None)
         else:
             os.environ["DAGSTER_HOME"] = saved
+
+
+def _step_seconds(home: str) -> dict[str, float]:
+    """Each step's time in the home's one batch run, from Dagster's own step stats."""
+    with _instance(home) as instance:
+        runs = instance.get_runs(RunsFilter(statuses=[DagsterRunStatus.SUCCESS]), limit=1)
+        stats = instance.get_run_step_stats(runs[0].run_id)
+        return {s.step_key: s.end_time - s.start_time for s in stats if s.end_time and s.start_time}
+
+
+def _step_failures(home: str) -> str:
+    """What failed in the home's latest run: the child prints only that a run failed."""
+    with _instance(home) as instance:
+        run = instance.get_runs(limit=1)[0]
+        events = instance.all_logs(run.run_id, of_type=DagsterEventType.STEP_FAILURE)
+        return "\n".join(f"{e.step_key}: {e.dagster_event.step_failure_data.error}" for e in events)
 
 
 def _line(label: str, run: ChildRun) -> str:
