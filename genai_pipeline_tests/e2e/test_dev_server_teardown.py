@@ -10,6 +10,18 @@ import pytest
 from dagster_dev_server import DevServer
 
 
+def left_the_group(server: DevServer) -> bool:
+    """True once some process of the tree runs in a process group other than the server's."""
+    group = os.getpgid(server.process.pid)
+    for pid in dagster_dev_server.processes_using(server.home):
+        try:
+            if os.getpgid(pid) != group:
+                return True
+        except ProcessLookupError:
+            continue
+    return False
+
+
 def start_tree(tmp_path, script: str) -> DevServer:
     home = tmp_path / "home"
     home.mkdir()
@@ -34,6 +46,11 @@ def test_stopping_ends_every_process_of_the_group(tmp_path):
 
 def test_a_process_that_left_the_group_is_reported_and_still_killed(tmp_path):
     server = start_tree(tmp_path, "setsid sleep 300 & wait")
+    # `setsid` leaves the group only once it runs: stopping the group before that would kill it.
+    deadline = time.monotonic() + 60
+    while not left_the_group(server):
+        assert time.monotonic() < deadline, "the stand-in process never left the group"
+        time.sleep(0.1)
     escaped = dagster_dev_server.stop(server)
     assert len(escaped) == 1
     time.sleep(0.5)
