@@ -13,7 +13,7 @@ from dagster_dbt import dbt_assets
 
 from genai_pipeline.core.partitions import daily_partitions
 from genai_pipeline.core.warehouse import WarehouseResource
-from genai_pipeline.transform.column_lineage import as_metadata, lineage_of
+from genai_pipeline.transform.column_lineage import CACHE_FILE, as_metadata, lineage_of
 from genai_pipeline.transform.plot_metadata import add_partition_metadata
 from genai_pipeline.transform.project import dbt_project
 from genai_pipeline.transform.runner import DbtRunnerResource, manifest_of, target_path_for_warehouse
@@ -53,6 +53,11 @@ def dbt_models(context: AssetExecutionContext, dbt: DbtRunnerResource, warehouse
     yield from with_row_counts(context, events, manifest_of(context), window, warehouse, target_path)
 
 
+def lineage_file() -> Path:
+    """Beside the manifest: the project's, shared by every warehouse's runs."""
+    return dbt_project.manifest_path.parent / CACHE_FILE
+
+
 def with_row_counts(
     context: AssetExecutionContext,
     events: Iterator[Any],
@@ -85,7 +90,7 @@ def with_row_counts(
     tables = [(i, node) for i, node in models if node["config"].get("materialized") in ("table", "incremental")]
     # After a failed dbt run the tables may be half-built: no counts rather than wrong ones.
     if models and failure is None:
-        lineage = lineage_of(manifest, [node["unique_id"] for _, node in models], target_path)
+        lineage = lineage_of(manifest, [node["unique_id"] for _, node in models], target_path, lineage_file())
         for i, node in models:
             if node["unique_id"] in lineage:
                 column_lineage = as_metadata(manifest, lineage[node["unique_id"]])

@@ -6,12 +6,14 @@ compiled SQL with sqlglot; 1.7-2.6 s per one-day run here, a third of the run. L
 changes when a model's SQL or its parents' columns change, so here it is traced the same way
 (sqlglot over the compiled SQL, the columns and types being the ones the ymls declare: every
 model's are, and contracts enforce the marts' and metrics') once per version of the model,
-and kept in a JSON file in dbt's target dir, keyed by the manifest's checksum of the model's
-SQL and the columns involved. A run with nothing changed only reads that file.
+and kept in a JSON file beside the manifest, keyed by the manifest's checksum of the model's
+SQL and the columns involved: lineage belongs to the project, not to a warehouse, so every
+warehouse's runs share it. A run with nothing changed only reads that file.
 """
 
 import hashlib
 import json
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -73,20 +75,20 @@ def trace(manifest: Mapping[str, Any], node: Mapping[str, Any], compiled_sql: st
     return deps
 
 
-def lineage_of(manifest: Mapping[str, Any], unique_ids: list[str], target_path: Path) -> dict[str, Deps]:
-    """The lineage of these models, traced only for versions not yet in the target dir's file.
+def lineage_of(manifest: Mapping[str, Any], unique_ids: list[str], compiled_in: Path, path: Path) -> dict[str, Deps]:
+    """The lineage of these models, traced (from the compiled SQL in dbt's target dir
+    `compiled_in`) only for versions not yet in the file `path`.
 
     A model whose compiled SQL is missing, or which sqlglot cannot follow, has none: the
     UI then shows its columns without lineage, and the run goes on.
     """
-    path = target_path / CACHE_FILE
     cache = json.loads(path.read_text()) if path.exists() else {}
     found, changed = {}, False
     for uid in unique_ids:
         node = manifest["nodes"][uid]
         key = version_key(manifest, node)
         if cache.get(uid, {}).get("version") != key:
-            sql_file = target_path / "compiled" / node["package_name"] / node["original_file_path"]
+            sql_file = compiled_in / "compiled" / node["package_name"] / node["original_file_path"]
             try:
                 cache[uid] = {"version": key, "columns": trace(manifest, node, sql_file.read_text())}
             except (OSError, SqlglotError):
@@ -94,7 +96,9 @@ def lineage_of(manifest: Mapping[str, Any], unique_ids: list[str], target_path: 
             changed = True
         found[uid] = cache[uid]["columns"]
     if changed:
-        scratch = path.with_suffix(".tmp")
+        # Runs of two warehouses may write it at once: each its own scratch file, then the
+        # last one wins (what it drops is traced again later).
+        scratch = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         scratch.write_text(json.dumps(cache, indent=1, sort_keys=True))
         scratch.replace(path)  # a reader never sees half a file
     return found

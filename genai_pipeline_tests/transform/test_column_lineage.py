@@ -7,7 +7,7 @@ from dagster import AssetKey, DagsterInstance, TableColumnDep
 from pipeline_support import run_day
 
 import genai_pipeline.transform.column_lineage as column_lineage
-from genai_pipeline.transform.assets import LINEAGE_KEY
+from genai_pipeline.transform.assets import LINEAGE_KEY, lineage_file
 from genai_pipeline.transform.runner import target_path_for_warehouse
 
 pytestmark = pytest.mark.slow
@@ -49,7 +49,8 @@ def two_days(tmp_path_factory):
             traced = []
             trace = column_lineage.trace
             patch.setattr(column_lineage, "trace", lambda *args: traced.append(args[1]["name"]) or trace(*args))
-            second = run_day(warehouse, "2025-12-02", instance=instance)
+            # another warehouse: lineage is the project's, not a warehouse's
+            second = run_day(warehouse.with_name("other.duckdb"), "2025-12-01", instance=instance)
     assert first.success and second.success
     return warehouse, lineage_by_asset(first), lineage_by_asset(second), traced
 
@@ -74,14 +75,14 @@ def test_columns_trace_to_the_parent_columns_they_are_computed_from(two_days):
     assert all(isinstance(dep, tuple) for deps in lineage["dim_users"].values() for dep in deps)
 
 
-def test_a_later_run_reads_the_traced_lineage_instead_of_tracing_again(two_days):
+def test_a_later_run_into_another_warehouse_reads_the_traced_lineage_instead_of_tracing_again(two_days):
     warehouse, first, second, traced = two_days
     assert traced == [] and second == first
-    cache = json.loads((target_path_for_warehouse(warehouse, "dev") / column_lineage.CACHE_FILE).read_text())
-    assert len(cache) == len(MODELS)
+    cache = json.loads(lineage_file().read_text())
+    assert {f"model.genai_pipeline.{name}" for name in MODELS} <= set(cache)
 
 
-def test_a_changed_model_is_traced_again(two_days, monkeypatch):
+def test_a_changed_model_is_traced_again(two_days, monkeypatch, tmp_path):
     from genai_pipeline.transform.project import dbt_project
 
     warehouse, first, _, _ = two_days
@@ -91,7 +92,9 @@ def test_a_changed_model_is_traced_again(two_days, monkeypatch):
     traced = []
     trace = column_lineage.trace
     monkeypatch.setattr(column_lineage, "trace", lambda *args: traced.append(args[1]["name"]) or trace(*args))
-    found = column_lineage.lineage_of(manifest, [node["unique_id"]], target_path_for_warehouse(warehouse, "dev"))
+    cache = tmp_path / column_lineage.CACHE_FILE
+    cache.write_text(lineage_file().read_text())
+    found = column_lineage.lineage_of(manifest, [node["unique_id"]], target_path_for_warehouse(warehouse, "dev"), cache)
     assert traced == ["fct_generations"]
     deps = column_lineage.as_metadata(manifest, found[node["unique_id"]]).deps_by_column
     assert TableColumnDep(AssetKey("stg_generations"), "cost_usd") in deps["cost_usd"]
