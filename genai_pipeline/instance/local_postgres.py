@@ -12,7 +12,6 @@ import os
 import pwd
 import secrets
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -21,6 +20,8 @@ from pathlib import Path
 
 import psycopg2
 from sqlalchemy.engine import make_url
+
+from genai_pipeline.instance.local_processes import free_port
 
 SUPERUSER = "genai"
 # initdb and postgres refuse to run as root: as root, the server runs as Debian's user.
@@ -36,12 +37,6 @@ def server_bin_dir() -> Path:
     if not found:
         raise PostgresNotInstalled("PostgreSQL's server is not installed: run `make postgres` (Debian's postgresql)")
     return Path(found[-1]).parent
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _as_server_user() -> dict:

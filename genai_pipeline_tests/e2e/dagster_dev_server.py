@@ -3,8 +3,6 @@ Dagster home and warehouse, ready once GraphQL answers, stopped with every desce
 
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+
+from genai_pipeline.instance.local_processes import free_port, stop_process_group
 
 HOST = "127.0.0.1"
 READY_TIMEOUT_S = 240
@@ -31,12 +31,6 @@ class DevServer:
     @property
     def url(self) -> str:
         return f"http://{HOST}:{self.port}"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
 
 
 def start(workdir: Path, extra_env: dict[str, str]) -> DevServer:
@@ -82,53 +76,8 @@ def wait_until_ready(server: DevServer) -> None:
 
 
 def stop(server: DevServer) -> list[int]:
-    """SIGTERM to the group (dagster dev shuts its children down), SIGKILL what outlives the
-    grace. Returns the processes that had escaped the group (killed too, so none is left
-    running): a clean shutdown returns []."""
-    pgid = server.process.pid
-    _signal_group(pgid, signal.SIGTERM)
-    try:
-        server.process.wait(timeout=STOP_GRACE_S)
-    except subprocess.TimeoutExpired:
-        pass
-    deadline = time.monotonic() + STOP_GRACE_S
-    while _signal_group(pgid, 0) and time.monotonic() < deadline:
-        time.sleep(0.5)
-    if _signal_group(pgid, signal.SIGKILL):
-        server.process.wait(timeout=10)
-    escaped = processes_using(server.home)
-    for pid in escaped:
-        os.kill(pid, signal.SIGKILL)
-    return escaped
-
-
-def _signal_group(pgid: int, sig: int) -> bool:
-    """True if some process of the group was still there to receive it."""
-    try:
-        os.killpg(pgid, sig)
-        return True
-    except ProcessLookupError:
-        return False
-
-
-def processes_using(home: Path) -> list[int]:
-    """Live processes started with this DAGSTER_HOME: none may outlive the server."""
-    marker = f"DAGSTER_HOME={home}".encode()
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit() or int(entry.name) == os.getpid():
-            continue
-        try:
-            if marker in (entry / "environ").read_bytes().split(b"\0") and not _is_zombie(entry):
-                found.append(int(entry.name))
-        except (FileNotFoundError, ProcessLookupError, PermissionError):
-            continue
-    return found
-
-
-def _is_zombie(entry: Path) -> bool:
-    status = (entry / "stat").read_text()
-    return status.rsplit(")", 1)[1].split()[0] == "Z"
+    """Stops the server's process group; the processes that had escaped it (killed too)."""
+    return stop_process_group(server.process, server.home, STOP_GRACE_S)
 
 
 def open_for_write(warehouse: Path) -> str | None:

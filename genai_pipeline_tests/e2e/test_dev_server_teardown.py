@@ -9,11 +9,13 @@ import dagster_dev_server
 import pytest
 from dagster_dev_server import DevServer
 
+from genai_pipeline.instance.local_processes import free_port, processes_using
+
 
 def left_the_group(server: DevServer) -> bool:
     """True once some process of the tree runs in a process group other than the server's."""
     group = os.getpgid(server.process.pid)
-    for pid in dagster_dev_server.processes_using(server.home):
+    for pid in processes_using(server.home):
         try:
             if os.getpgid(pid) != group:
                 return True
@@ -32,7 +34,7 @@ def start_tree(tmp_path, script: str) -> DevServer:
     # Both processes must exist before the test stops them; on a loaded machine the shell
     # can take seconds to start its child.
     deadline = time.monotonic() + 60
-    while len(dagster_dev_server.processes_using(home)) < 2:
+    while len(processes_using(home)) < 2:
         assert time.monotonic() < deadline, "the stand-in process tree never started"
         time.sleep(0.1)
     return server
@@ -41,7 +43,7 @@ def start_tree(tmp_path, script: str) -> DevServer:
 def test_stopping_ends_every_process_of_the_group(tmp_path):
     server = start_tree(tmp_path, "sleep 300 & sleep 300 & wait")
     assert dagster_dev_server.stop(server) == []
-    assert dagster_dev_server.processes_using(server.home) == []
+    assert processes_using(server.home) == []
 
 
 def test_a_process_that_left_the_group_is_reported_and_still_killed(tmp_path):
@@ -54,13 +56,13 @@ def test_a_process_that_left_the_group_is_reported_and_still_killed(tmp_path):
     escaped = dagster_dev_server.stop(server)
     assert len(escaped) == 1
     time.sleep(0.5)
-    assert dagster_dev_server.processes_using(server.home) == []
+    assert processes_using(server.home) == []
 
 
 def test_a_server_that_exits_before_answering_fails_fast_with_its_log(tmp_path):
     process = subprocess.Popen(["sh", "-c", "exit 3"], start_new_session=True)
     process.wait()
-    server = DevServer(process, dagster_dev_server.free_port(), tmp_path, tmp_path / "w.duckdb", tmp_path / "log")
+    server = DevServer(process, free_port(), tmp_path, tmp_path / "w.duckdb", tmp_path / "log")
     with pytest.raises(RuntimeError, match="exited with 3"):
         dagster_dev_server.wait_until_ready(server)
 

@@ -6,7 +6,7 @@ from dagster import DagsterInstance
 
 from genai_pipeline.cli.main import main
 from genai_pipeline.instance.home import RUN_QUEUE, dagster_home, dagster_yaml
-from genai_pipeline.instance.local_postgres import free_port
+from genai_pipeline.instance.local_processes import free_port
 from genai_pipeline.instance.storage import PG_URL_VAR, InstanceStorageError, postgres_url
 
 PASSWORD = "s3cret-sentinel-pw"

@@ -18,8 +18,6 @@ Every server is its own process group, bound to 127.0.0.1, and stopped with its 
 import datetime as dt
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -37,6 +35,7 @@ from genai_pipeline.cli.daily_runs import Simulation
 from genai_pipeline.core.jobs import DAILY_JOB
 from genai_pipeline.core.settings import SimulationSettings
 from genai_pipeline.instance.home import dagster_home, dagster_yaml
+from genai_pipeline.instance.local_processes import free_port, stop_process_group
 from genai_pipeline.instance.storage import PG_URL_VAR
 from genai_pipeline.transform import runner as dbt_runner
 
@@ -191,7 +190,7 @@ def _launched(label: str, folder: Path, job: str, plan: list[dt.date], command) 
     DagsterInstance.from_config(str(home)).dispose()
     env = {name: value for name, value in os.environ.items() if not name.startswith("DAGSTER_") and name != PG_URL_VAR}
     env.update({"DAGSTER_HOME": str(home), "GENAI_DUCKDB_PATH": str(folder / "warehouse.duckdb")})
-    port = _free_port()
+    port = free_port()
     server = _start(command(port), port, folder, env, folder / "dagster_dev.log")
     try:
         ready = _wait_until_ready(server)
@@ -302,12 +301,6 @@ def _graphql(server: Server, query: str, variables: dict | None = None) -> dict:
     return body["data"]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
 def _start(command: list[str], port: int, cwd: Path, env: dict[str, str], log: Path) -> Server:
     with log.open("wb") as out:
         # A session of its own: webserver, daemon, code server and run workers are one process
@@ -342,48 +335,10 @@ def _wait_until_ready(server: Server) -> float:
 
 
 def _stop(server: Server) -> None:
-    """SIGTERM to the group (dagster dev stops its children), SIGKILL to whatever outlives the
-    grace period; then no process started with this home may be left."""
-    group = server.process.pid
-    _signal_group(group, signal.SIGTERM)
-    try:
-        server.process.wait(timeout=STOP_GRACE_S)
-    except subprocess.TimeoutExpired:
-        pass
-    deadline = time.monotonic() + STOP_GRACE_S
-    while _signal_group(group, 0) and time.monotonic() < deadline:
-        time.sleep(0.5)
-    if _signal_group(group, signal.SIGKILL):
-        server.process.wait(timeout=10)
-    left = _processes_with_home(server.home)
-    for pid in left:
-        os.kill(pid, signal.SIGKILL)
+    """The server's whole process group; then no process started with its home may be left."""
+    left = stop_process_group(server.process, server.home, STOP_GRACE_S)
     if left:
         raise RuntimeError(f"launched benchmark: processes {left} outlived dagster dev's process group (killed)")
-
-
-def _signal_group(group: int, sig: int) -> bool:
-    """True if some process of the group was still there to receive it."""
-    try:
-        os.killpg(group, sig)
-        return True
-    except ProcessLookupError:
-        return False
-
-
-def _processes_with_home(home: Path) -> list[int]:
-    marker = f"DAGSTER_HOME={home}".encode()
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit() or int(entry.name) == os.getpid():
-            continue
-        try:
-            alive = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-            if alive and marker in (entry / "environ").read_bytes().split(b"\0"):
-                found.append(int(entry.name))
-        except (FileNotFoundError, ProcessLookupError, PermissionError):
-            continue
-    return found
 
 
 def _load() -> str:
