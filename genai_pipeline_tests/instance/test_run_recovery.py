@@ -4,30 +4,14 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 from dagster import DagsterInstance, DagsterRunStatus, build_sensor_context
+from run_in_pool import claimed_slots, start_run_in_pool, wait_for_the_pool_slot
 
 from genai_pipeline.instance.run_recovery import dead_run_worker_sensor, fail_runs_with_dead_workers, process_alive
 
 pytestmark = pytest.mark.reliability
-
-# A run that takes a slot of pool "duckdb", then waits in its step until it is killed.
-RUN_IN_POOL = """
-import time
-from dagster import DagsterInstance, job, op
-
-@op(pool="duckdb")
-def lands():
-    time.sleep(600)
-
-@job
-def landing_job():
-    lands()
-
-landing_job.execute_in_process(instance=DagsterInstance.get())
-"""
 
 
 def test_a_killed_or_zombie_process_is_dead_and_a_running_one_alive():
@@ -47,14 +31,11 @@ def test_the_sensor_leaves_a_live_run_alone_then_fails_it_once_its_worker_is_kil
 
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
     dagster_home()
-    worker = subprocess.Popen([sys.executable, "-c", RUN_IN_POOL])
+    # Untagged: on SQLite storage every process of the instance is on this host.
+    worker = start_run_in_pool({})
     try:
         with DagsterInstance.get() as instance:
-            slots = lambda: instance.event_log_storage.get_concurrency_info("duckdb").claimed_slots  # noqa: E731
-            deadline = time.monotonic() + 120
-            while not slots():
-                assert worker.poll() is None and time.monotonic() < deadline, "the run never took its pool slot"
-                time.sleep(0.1)
+            wait_for_the_pool_slot(instance, worker)
             [run] = instance.get_runs()
 
             dead_run_worker_sensor.evaluate_tick(build_sensor_context(instance=instance))
@@ -65,7 +46,7 @@ def test_the_sensor_leaves_a_live_run_alone_then_fails_it_once_its_worker_is_kil
             result = dead_run_worker_sensor.evaluate_tick(build_sensor_context(instance=instance))
             assert "marked 1 run(s)" in result.skip_message
             assert instance.get_run_by_id(run.run_id).status == DagsterRunStatus.FAILURE
-            assert slots() == []
+            assert claimed_slots(instance) == []
             assert fail_runs_with_dead_workers(instance) == []  # and only once
     finally:
         worker.kill()

@@ -10,11 +10,7 @@ packages on 127.0.0.1, one fresh database per test, the CLI in child processes a
 """
 
 import datetime as dt
-import json
 import re
-import subprocess
-import sys
-import time
 import uuid
 
 import duckdb
@@ -24,6 +20,7 @@ from dagster import AssetKey, DagsterEventType, DagsterInstance, DagsterRunStatu
 from dagster_postgres import PostgresRunStorage
 from pipeline_support import run_day
 from reliability_support import checksums, child_env, files_containing, run_cli, run_together
+from run_in_pool import claimed_slots, start_run_in_pool, wait_for_the_pool_slot
 
 import genai_pipeline.landing.raw_tables as raw_module
 from genai_pipeline.alerts.sensors import check_failure_alert_sensor
@@ -152,24 +149,6 @@ def test_a_fault_in_the_days_raw_data_raises_exactly_one_alert(week, tmp_path, m
     assert alerts == [(TIER_CHECK,)]
 
 
-# A run that takes a slot of pool "duckdb" and waits in its step until it is killed; its
-# job carries the tags given as the argument (the project's jobs carry their host's).
-RUN_IN_POOL = """
-import json, sys, time
-from dagster import DagsterInstance, job, op
-
-@op(pool="duckdb")
-def lands():
-    time.sleep(600)
-
-@job(tags=json.loads(sys.argv[1]))
-def landing_job():
-    lands()
-
-landing_job.execute_in_process(instance=DagsterInstance.get())
-"""
-
-
 @pytest.mark.parametrize(
     ("tags", "judged"),
     [(HOST_TAGS, True), ({WORKER_HOST_TAG: "another-host"}, False), ({}, False)],
@@ -179,14 +158,10 @@ def test_a_killed_run_worker_of_this_host_is_failed_and_freed_and_any_other_left
     from genai_pipeline.instance.home import dagster_home
 
     dagster_home()
-    worker = subprocess.Popen([sys.executable, "-c", RUN_IN_POOL, json.dumps(tags)])
+    worker = start_run_in_pool(tags)
     try:
         with DagsterInstance.get() as instance:
-            slots = lambda: instance.event_log_storage.get_concurrency_info("duckdb").claimed_slots  # noqa: E731
-            deadline = time.monotonic() + 120
-            while not slots():
-                assert worker.poll() is None and time.monotonic() < deadline, "the run never took its pool slot"
-                time.sleep(0.1)
+            wait_for_the_pool_slot(instance, worker)
             [run] = instance.get_runs()
             dead_run_worker_sensor.evaluate_tick(build_sensor_context(instance=instance))
             assert instance.get_run_by_id(run.run_id).status == DagsterRunStatus.STARTED
@@ -196,7 +171,7 @@ def test_a_killed_run_worker_of_this_host_is_failed_and_freed_and_any_other_left
             if judged:
                 assert "marked 1 run(s)" in result.skip_message
                 assert instance.get_run_by_id(run.run_id).status == DagsterRunStatus.FAILURE
-                assert slots() == []
+                assert claimed_slots(instance) == []
             else:
                 # its pid means nothing here: the worker may be alive on its own host
                 assert result.skip_message == "no dead run workers"
