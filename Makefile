@@ -4,6 +4,10 @@ PYTHON ?= python3
 UV_VERSION := 0.13.8
 UV := .tools/bin/uv
 VENV_STAMP := .venv/.synced-$(shell cat uv.lock pyproject.toml | cksum | cut -d' ' -f1)
+# The `spark` extra on top of the locked environment. `uv sync --locked` (install) removes
+# extras, and whenever it runs it also removes this stamp (.synced-*), so the next Spark
+# target puts them back; until then both targets leave each other's packages alone.
+SPARK_STAMP := .venv/.synced-spark-$(shell cat uv.lock pyproject.toml | cksum | cut -d' ' -f1)
 MANIFEST := dbt_project/target/manifest.json
 DBT_SOURCES := $(shell find dbt_project -type f \( -name '*.sql' -o -name '*.yml' \) -not -path '*/target/*' 2>/dev/null)
 DAYS ?= 30
@@ -11,7 +15,7 @@ PORT ?= 3000
 
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: install manifest lint check-defs format test test-fast reliability e2e browser postgres test-postgres simulate backfill dev bench clean
+.PHONY: install install-spark java spark-server test-spark manifest lint check-defs format test test-fast reliability e2e browser postgres test-postgres simulate backfill dev bench clean
 
 install: $(VENV_STAMP)
 
@@ -24,6 +28,12 @@ $(VENV_STAMP): $(UV) pyproject.toml uv.lock
 	# sources again (PYTHONDONTWRITEBYTECODE may be set), ~3 s per dbt call.
 	$(UV) sync --locked --compile-bytecode --python $(PYTHON)
 	rm -f .venv/.synced-*
+	touch $@
+
+install-spark: $(SPARK_STAMP)
+
+$(SPARK_STAMP): $(VENV_STAMP)
+	$(UV) sync --locked --inexact --extra spark --compile-bytecode --python $(PYTHON)
 	touch $@
 
 manifest: $(MANIFEST)
@@ -52,10 +62,10 @@ format: install
 # The slow reliability tests (kills, a real daemon, a held lock: ~7 min on a loaded 2-core
 # machine) run in `make reliability`; their fast ones (bad input, safe defaults) run here.
 test: install manifest
-	.venv/bin/pytest -m "not e2e and not postgres and not (reliability and slow)"
+	.venv/bin/pytest -m "not e2e and not postgres and not spark and not (reliability and slow)"
 
 test-fast: install
-	.venv/bin/pytest -m "not slow and not e2e and not postgres"
+	.venv/bin/pytest -m "not slow and not e2e and not postgres and not spark"
 
 # A live `dagster dev` driven through GraphQL and headless Chromium; screenshots and the
 # server's log land in test-output/e2e/.
@@ -71,7 +81,7 @@ browser:
 # Crashes (SIGKILL mid-run), concurrent runs with a real daemon, a locked warehouse, bad
 # input, safe defaults: every fault caused for real.
 reliability: install manifest
-	.venv/bin/pytest -m "reliability and not postgres"
+	.venv/bin/pytest -m "reliability and not postgres and not spark"
 
 # Debian's PostgreSQL server (the tests start a throwaway cluster of it: no service runs).
 postgres:
@@ -84,6 +94,24 @@ postgres:
 # database per test, stopped and removed afterwards (genai_pipeline/instance/local_postgres.py).
 test-postgres: install manifest postgres
 	.venv/bin/pytest -m postgres --durations=8
+
+# Debian's Java 17 when no Java 17 or 21 is found (Spark 4 runs on those only).
+java:
+	@if ! for java in $$JAVA_HOME/bin/java /usr/lib/jvm/*/bin/java; do $$java -version 2>&1; done \
+		| grep -Eq 'version "(17|21)[."]'; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y openjdk-17-jre-headless; \
+	fi
+
+# The same dbt project on a local Spark Thrift Server (started once by the suite, stopped
+# after it): 3+ days built through Dagster, every check, and the cross-engine comparison.
+test-spark: install-spark manifest java
+	.venv/bin/pytest -m spark genai_pipeline_tests/spark --durations=8
+
+# A Spark Thrift Server for DBT_TARGET=spark, on 127.0.0.1:$(SPARK_PORT), its metastore and
+# warehouse under data/spark; Ctrl-C stops it.
+SPARK_PORT ?= 10000
+spark-server: install-spark java
+	.venv/bin/genai-pipeline spark-server --port $(SPARK_PORT)
 
 simulate: install manifest
 	.venv/bin/genai-pipeline simulate --days $(DAYS)

@@ -20,9 +20,10 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def processes_using(home: Path) -> list[int]:
-    """Live processes (not zombies) started with this DAGSTER_HOME, other than this one."""
-    marker = f"DAGSTER_HOME={home}".encode()
+def processes_using(home: Path, variable: str = "DAGSTER_HOME") -> list[int]:
+    """Live processes (not zombies) started with `variable`=home (by default this
+    DAGSTER_HOME), other than this one."""
+    marker = f"{variable}={home}".encode()
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit() or int(entry.name) == os.getpid():
@@ -49,10 +50,12 @@ def signal_group(pgid: int, sig: int) -> bool:
         return False
 
 
-def stop_process_group(process: subprocess.Popen, home: Path, grace_seconds: float) -> list[int]:
+def stop_process_group(
+    process: subprocess.Popen, home: Path, grace_seconds: float, variable: str = "DAGSTER_HOME"
+) -> list[int]:
     """SIGTERM to the group `process` leads (dagster dev shuts its children down), SIGKILL to
-    whatever outlives the grace period. Returns the processes started with `home` that had
-    left the group (killed too, so none is left running): a clean stop returns []."""
+    whatever outlives the grace period. Returns the processes started with `variable`=home
+    that had left the group (killed too, so none is left running): a clean stop returns []."""
     pgid = process.pid
     signal_group(pgid, signal.SIGTERM)
     try:
@@ -64,7 +67,7 @@ def stop_process_group(process: subprocess.Popen, home: Path, grace_seconds: flo
         time.sleep(0.5)
     if signal_group(pgid, signal.SIGKILL):
         process.wait(timeout=10)
-    escaped = processes_using(home)
+    escaped = processes_using(home, variable)
     for pid in escaped:
         os.kill(pid, signal.SIGKILL)
     return escaped
