@@ -40,3 +40,52 @@ def ensure_writable_warehouse(path: Path) -> Path:
     if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
         raise WarehousePathError(f"GENAI_DUCKDB_PATH={path}: not writable by this user; choose a writable path")
     return path
+
+
+RAW_ZONE_ENV = "GENAI_RAW_PATH"
+
+
+class RawZonePathError(WarehousePathError):
+    """GENAI_RAW_PATH points somewhere the landing cannot write.
+
+    A kind of WarehousePathError so every command that already refuses a bad warehouse path
+    in one line refuses a bad raw zone the same way.
+    """
+
+
+def raw_zone_path(environ: Mapping[str, str] | None = None, warehouse: Path | None = None) -> Path:
+    """The raw zone's root folder, absolute: GENAI_RAW_PATH, else `raw` beside the warehouse.
+
+    Beside the warehouse by default, so each warehouse (a test's, a benchmark's) has its own
+    raw zone and the default one is <repo>/data/raw.
+    """
+    environ = os.environ if environ is None else environ
+    raw = environ.get(RAW_ZONE_ENV, "").strip()
+    if not raw:
+        return (warehouse or warehouse_path(environ)).parent / "raw"
+    path = Path(raw).expanduser()
+    return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+def writable_raw_zone(environ: Mapping[str, str] | None = None, warehouse: Path | None = None) -> Path:
+    """The raw zone's folder, created if missing; refuses a file or a folder this user cannot write.
+
+    A configured GENAI_RAW_PATH must have an existing parent (a typo should not grow a new
+    tree); the default, beside the warehouse, is created with its parents.
+    """
+    environ = os.environ if environ is None else environ
+    path = raw_zone_path(environ, warehouse)
+    if path.exists() and not path.is_dir():
+        raise RawZonePathError(f"{RAW_ZONE_ENV}={path} is a file; give a folder for the raw zone")
+    configured = bool(environ.get(RAW_ZONE_ENV, "").strip())
+    if configured and not path.parent.is_dir():
+        raise RawZonePathError(
+            f"{RAW_ZONE_ENV}={path}: folder {path.parent} does not exist; create it or choose another path"
+        )
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        pass  # judged just below, with the same message as an existing read-only folder
+    if not path.is_dir() or not os.access(path, os.W_OK | os.X_OK):
+        raise RawZonePathError(f"{RAW_ZONE_ENV}={path}: not writable by this user; choose a writable folder")
+    return path

@@ -1,4 +1,9 @@
-"""The raw asset: each daily partition lands one simulated day into raw.users/sessions/prompts/generations."""
+"""The raw asset: each daily partition lands one simulated day into the raw zone's Parquet
+files (users, sessions, prompts, generations), one file per table and day.
+
+It opens no warehouse and takes no pool: the files are its only output, so it runs beside a
+dbt build or another run's landing, and a range's days land in parallel processes.
+"""
 
 from collections.abc import Iterator
 
@@ -14,9 +19,10 @@ from dagster import (
 )
 
 from genai_pipeline.core.partitions import daily_partitions, partition_days
+from genai_pipeline.core.paths import RawZonePathError, writable_raw_zone
 from genai_pipeline.core.settings import SettingsError, SimulationSettings
 from genai_pipeline.core.warehouse import WarehouseResource
-from genai_pipeline.landing.raw_tables import land_days
+from genai_pipeline.landing.raw_tables import land_days, landing_workers
 from genai_pipeline.simulation.population import population
 from genai_pipeline.simulation.schema import RAW_TABLES
 
@@ -48,23 +54,27 @@ class RawActivityConfig(Config):
     ],
     partitions_def=daily_partitions,
     backfill_policy=BackfillPolicy.single_run(),
-    pool="duckdb",
     can_subset=False,
 )
 def raw_activity(
     context: AssetExecutionContext, config: RawActivityConfig, warehouse: WarehouseResource
 ) -> Iterator[MaterializeResult]:
+    # The warehouse resource only names the file: the raw zone's default is beside it, so a
+    # run pointed at another warehouse lands and reads its own raw zone. It is never opened.
     settings = config.settings()
     days = partition_days(context)
     try:
         settings.day_number(days[0])
-        # Checked before the warehouse is opened: an over-limit day fails with nothing written.
+        # Checked before anything is written: an over-limit day fails with nothing landed.
         population(settings, settings.day_number(days[-1]))
-    except SettingsError as error:
+        workers = landing_workers()
+        root = writable_raw_zone(warehouse=warehouse.path())
+    except (SettingsError, RawZonePathError) as error:
         raise Failure(description=str(error)) from None
-    with warehouse.get_connection() as conn:
-        stats = land_days(conn, settings, days)
-    context.log.info(f"landed {len(days)} day(s): {stats.to_dict('records')}")
+    stats = land_days(root, settings, days, workers=workers)
+    context.log.info(
+        f"landed {len(days)} day(s) into {root} ({min(workers, len(days))} process(es)): {stats.to_dict('records')}"
+    )
     generations = int(stats["generations"].sum())
     success_pct = 100.0 * int(stats["successes"].sum()) / generations if generations else 0.0
     for table, key in RAW_KEYS.items():
