@@ -11,6 +11,12 @@
     regexp_replace(trim({{ expression }}), '\\s+', ' ')
 {%- endmacro %}
 
+{#- Spark's regexp_replace takes a position, not flags (it always replaces every match), and its
+    string literals unescape backslashes. -#}
+{% macro spark__collapse_whitespace(expression) -%}
+    regexp_replace(trim({{ expression }}), '\\s+', ' ')
+{%- endmacro %}
+
 {% macro bigquery__collapse_whitespace(expression) -%}
     regexp_replace(trim({{ expression }}), r'\s+', ' ')
 {%- endmacro %}

@@ -124,7 +124,12 @@ def local_thrift_server(
     port = port or free_port()
     log = (folder / "thrift-server.log").open("ab")
     process = subprocess.Popen(
-        server_command(folder, port), cwd=folder, env=environ, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        server_command(folder, port),
+        cwd=folder,
+        env=environ,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     server = ThriftServer(LOOPBACK, port, folder, process)
     try:

@@ -1,9 +1,8 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='prompt_date',
         meta={'partition_column': 'prompt_date'},
+        **incremental_by_day('prompt_date'),
     )
 }}
 
@@ -60,8 +59,8 @@ final as (
         attempts.media_type,
         attempts.first_generated_at,
         attempts.final_generated_at,
-        coalesce(attempts.total_cost_usd, 0)                       as total_cost_usd,
-        coalesce(attempts.total_revenue_usd, 0)                    as total_revenue_usd,
+        {{ money('coalesce(attempts.total_cost_usd, 0)') }}     as total_cost_usd,
+        {{ money('coalesce(attempts.total_revenue_usd, 0)') }}  as total_revenue_usd,
         coalesce(attempts.total_latency_ms, 0)                     as total_latency_ms
     from prompts
     left join attempts on prompts.prompt_id = attempts.prompt_id

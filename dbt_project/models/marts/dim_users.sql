@@ -42,17 +42,19 @@ final as (
         activity.last_session_at,
         activity.first_active_date,
         activity.last_active_date,
-        {{ dbt.datediff('users.signup_date', 'activity.first_active_date', 'day') }} as days_to_first_session,
+        -- an int on Spark, a bigint on DuckDB: one type for the contract
+        cast({{ dbt.datediff('users.signup_date', 'activity.first_active_date', 'day') }} as bigint)
+                                                                    as days_to_first_session,
         coalesce(activity.active_days, 0)                           as active_days,
         coalesce(activity.lifetime_sessions, 0)                     as lifetime_sessions,
         coalesce(activity.lifetime_prompts, 0)                      as lifetime_prompts,
         coalesce(activity.lifetime_generations, 0)                  as lifetime_generations,
         coalesce(activity.lifetime_successful_generations, 0)       as lifetime_successful_generations,
-        coalesce(activity.lifetime_revenue_usd, 0)                  as lifetime_revenue_usd,
-        coalesce(activity.lifetime_cost_usd, 0)                     as lifetime_cost_usd,
-        round(100.0 * activity.lifetime_successful_generations
-              / nullif(activity.lifetime_generations, 0), 2)        as lifetime_success_rate_pct,
-        round(activity.avg_friction_score, 2)                       as avg_friction_score,
+        {{ money('coalesce(activity.lifetime_revenue_usd, 0)') }} as lifetime_revenue_usd,
+        {{ money('coalesce(activity.lifetime_cost_usd, 0)') }} as lifetime_cost_usd,
+        {{ percent('activity.lifetime_successful_generations', 'activity.lifetime_generations') }}
+                                                                    as lifetime_success_rate_pct,
+        {{ round_half_up('activity.avg_friction_score', 2) }} as avg_friction_score,
         coalesce(activity.lifetime_generations, 0) > 0              as is_activated
     from users
     left join activity on users.user_id = activity.user_id

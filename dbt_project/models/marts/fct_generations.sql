@@ -1,9 +1,8 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='generation_date',
         meta={'partition_column': 'generation_date'},
+        **incremental_by_day('generation_date'),
     )
 }}
 

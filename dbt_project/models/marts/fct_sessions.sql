@@ -1,9 +1,8 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='session_date',
         meta={'partition_column': 'session_date'},
+        **incremental_by_day('session_date'),
     )
 }}
 
@@ -40,7 +39,7 @@ generation_stats as (
         avg(latency_ms)                                            as avg_latency_ms,
         -- share of the media type's latency budget each attempt used, capped at 1; fixed-point
         -- so the average does not depend on row order
-        avg(cast(least(1.0 * latency_ms / {{ latency_budget_ms('media_type') }}, 1.0) as decimal(12, 6)))
+        avg(cast(least({{ ratio('latency_ms', latency_budget_ms('media_type')) }}, 1.0) as decimal(12, 6)))
                                                                    as latency_factor,
         count(case when feedback = 'thumbs_up' then 1 end)         as thumbs_up_count,
         count(case when feedback = 'thumbs_down' then 1 end)       as thumbs_down_count,
@@ -100,11 +99,11 @@ rates as (
     -- each rate is in [0, 1]; a session without generations has no rates (0 friction)
     select
         *,
-        1.0 * unsuccessful_generations / nullif(generation_count, 0)          as failure_rate,
-        1.0 * retry_count / nullif(generation_count, 0)                        as retry_rate,
-        1.0 * timeout_generations / nullif(generation_count, 0)                as timeout_rate,
-        1.0 * abandoned_prompts / nullif(prompt_count, 0)                      as abandonment_rate,
-        1.0 * thumbs_down_count / nullif(thumbs_up_count + thumbs_down_count, 0) as thumbs_down_share
+        {{ ratio('unsuccessful_generations', 'generation_count') }} as failure_rate,
+        {{ ratio('retry_count', 'generation_count') }} as retry_rate,
+        {{ ratio('timeout_generations', 'generation_count') }} as timeout_rate,
+        {{ ratio('abandoned_prompts', 'prompt_count') }} as abandonment_rate,
+        {{ ratio('thumbs_down_count', 'thumbs_up_count + thumbs_down_count') }} as thumbs_down_share
     from joined
 ),
 
@@ -127,18 +126,18 @@ final as (
         timeout_generations,
         moderated_generations,
         retry_count,
-        round(avg_latency_ms, 1)                                   as avg_latency_ms,
+        {{ round_half_up('avg_latency_ms', 1) }} as avg_latency_ms,
         thumbs_up_count,
         thumbs_down_count,
         download_count,
-        revenue_usd,
-        cost_usd,
-        revenue_usd - cost_usd                                     as margin_usd,
+        {{ money('revenue_usd') }}                             as revenue_usd,
+        {{ money('cost_usd') }}                                as cost_usd,
+        {{ money('revenue_usd - cost_usd') }}                  as margin_usd,
         first_generated_at,
         last_generated_at,
         generation_count > 0                                       as has_generations,
         -- undefined (null) for a session without generations: nothing was attempted
-        round(100.0 * successful_generations / nullif(generation_count, 0), 2) as success_rate_pct,
+        {{ percent('successful_generations', 'generation_count') }} as success_rate_pct,
         /*
           friction_score, 0-100, higher = rougher session. Weighted sum of rates in [0, 1]:
               50 * failure_rate       (non-successful generations / generations)
@@ -153,8 +152,9 @@ final as (
           scores >= 50 whatever else happened. Rates with a zero denominator count as 0, so
           a session without generations scores 0 (plus its abandoned prompts, if any).
         */
-        -- fixed-point for the same reason as money: averages over it must not depend on row order
-        cast(round(
+        -- fixed-point for the same reason as money: averages over it must not depend on row order;
+        -- rounded as a decimal, the same on every engine (macros/portable_numbers.sql)
+        cast(round(cast(
             least(100.0, greatest(0.0,
                 50 * coalesce(failure_rate, 0)
               + 10 * coalesce(retry_rate, 0)
@@ -162,7 +162,7 @@ final as (
               + 10 * coalesce(abandonment_rate, 0)
               + 10 * coalesce(latency_factor, 0)
               + 10 * coalesce(thumbs_down_share, 0)
-            )), 2) as decimal(5, 2))                               as friction_score
+            )) as decimal(38, 9)), 2) as decimal(5, 2))            as friction_score
     from rates
 )
 

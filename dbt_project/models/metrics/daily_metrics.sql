@@ -1,9 +1,8 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='metric_date',
         meta={'partition_column': 'metric_date'},
+        **incremental_by_day('metric_date'),
     )
 }}
 
@@ -100,20 +99,20 @@ final as (
         coalesce(g.successful_generations, 0)                        as successful_generations,
         coalesce(g.unsuccessful_generations, 0)                      as unsuccessful_generations,
         coalesce(g.retries, 0)                                       as retries,
-        round(100.0 * g.successful_generations / nullif(g.generations, 0), 2) as success_rate_pct,
-        coalesce(g.revenue_usd, 0)                                   as revenue_usd,
-        coalesce(g.cost_usd, 0)                                      as cost_usd,
-        coalesce(g.revenue_usd, 0) - coalesce(g.cost_usd, 0)         as margin_usd,
-        round(g.revenue_usd / nullif(g.active_users, 0), 4)          as revenue_per_active_user_usd,
-        round(g.avg_latency_ms, 1)                                   as avg_latency_ms,
-        round(s.avg_friction_score, 2)                               as avg_friction_score,
+        {{ percent('g.successful_generations', 'g.generations') }} as success_rate_pct,
+        {{ money('coalesce(g.revenue_usd, 0)') }} as revenue_usd,
+        {{ money('coalesce(g.cost_usd, 0)') }} as cost_usd,
+        {{ money('coalesce(g.revenue_usd, 0) - coalesce(g.cost_usd, 0)') }} as margin_usd,
+        {{ round_half_up(ratio('g.revenue_usd', 'g.active_users'), 4) }} as revenue_per_active_user_usd,
+        {{ round_half_up('g.avg_latency_ms', 1) }} as avg_latency_ms,
+        {{ round_half_up('s.avg_friction_score', 2) }} as avg_friction_score,
         coalesce(g.downloads, 0)                                     as downloads,
         coalesce(g.thumbs_up, 0)                                     as thumbs_up,
         coalesce(g.thumbs_down, 0)                                   as thumbs_down,
         -- tier mix of the day's active users (shares in [0, 1], null on a day without any)
-        1.0 * g.active_free_users / nullif(g.active_users, 0)        as free_share,
-        1.0 * g.active_pro_users / nullif(g.active_users, 0)         as pro_share,
-        1.0 * g.active_enterprise_users / nullif(g.active_users, 0)  as enterprise_share
+        {{ ratio('g.active_free_users', 'g.active_users') }} as free_share,
+        {{ ratio('g.active_pro_users', 'g.active_users') }} as pro_share,
+        {{ ratio('g.active_enterprise_users', 'g.active_users') }} as enterprise_share
     from days
     inner join cumulative_signups on days.metric_date = cumulative_signups.metric_date
     left join generation_stats as g on days.metric_date = g.metric_date

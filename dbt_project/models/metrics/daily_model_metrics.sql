@@ -1,9 +1,8 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='metric_date',
         meta={'partition_column': 'metric_date'},
+        **incremental_by_day('metric_date'),
     )
 }}
 
@@ -24,12 +23,12 @@ final as (
         count(case when is_timeout then 1 end)                       as timeout_generations,
         count(case when is_moderated then 1 end)                     as moderated_generations,
         count(case when is_retry then 1 end)                         as retries,
-        round(100.0 * count(case when is_success then 1 end) / count(*), 2) as success_rate_pct,
-        round(avg(latency_ms), 1)                                    as avg_latency_ms,
+        {{ percent('count(case when is_success then 1 end)', 'count(*)') }} as success_rate_pct,
+        {{ round_half_up('avg(latency_ms)', 1) }} as avg_latency_ms,
         percentile_cont(0.95) within group (order by latency_ms)     as p95_latency_ms,
-        sum(revenue_usd)                                             as revenue_usd,
-        sum(cost_usd)                                                as cost_usd,
-        sum(revenue_usd) - sum(cost_usd)                             as margin_usd,
+        {{ money('sum(revenue_usd)') }} as revenue_usd,
+        {{ money('sum(cost_usd)') }} as cost_usd,
+        {{ money('sum(revenue_usd) - sum(cost_usd)') }} as margin_usd,
         count(case when is_downloaded then 1 end)                    as downloads,
         count(case when feedback = 'thumbs_up' then 1 end)           as thumbs_up,
         count(case when feedback = 'thumbs_down' then 1 end)         as thumbs_down

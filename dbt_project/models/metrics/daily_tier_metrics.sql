@@ -1,9 +1,8 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='metric_date',
         meta={'partition_column': 'metric_date'},
+        **incremental_by_day('metric_date'),
     )
 }}
 
@@ -58,11 +57,11 @@ final as (
         coalesce(s.sessions, 0)                                      as sessions,
         coalesce(g.generations, 0)                                   as generations,
         coalesce(g.successful_generations, 0)                        as successful_generations,
-        round(100.0 * g.successful_generations / nullif(g.generations, 0), 2) as success_rate_pct,
-        coalesce(g.revenue_usd, 0)                                   as revenue_usd,
-        coalesce(g.cost_usd, 0)                                      as cost_usd,
-        round(g.revenue_usd / nullif(g.active_users, 0), 4)          as revenue_per_active_user_usd,
-        round(s.avg_friction_score, 2)                               as avg_friction_score
+        {{ percent('g.successful_generations', 'g.generations') }} as success_rate_pct,
+        {{ money('coalesce(g.revenue_usd, 0)') }} as revenue_usd,
+        {{ money('coalesce(g.cost_usd, 0)') }} as cost_usd,
+        {{ round_half_up(ratio('g.revenue_usd', 'g.active_users'), 4) }} as revenue_per_active_user_usd,
+        {{ round_half_up('s.avg_friction_score', 2) }} as avg_friction_score
     from keys
     left join new_users as n
         on keys.metric_date = n.metric_date and keys.user_tier = n.user_tier

@@ -19,8 +19,9 @@ renamed as (
 final as (
     select
         *,
-        {{ word_count('prompt_text') }}           as prompt_word_count,
-        {{ dbt.length('prompt_text') }}           as prompt_char_count
+        -- lengths are int on Spark, bigint on DuckDB: one type for the marts' contracts
+        cast({{ word_count('prompt_text') }} as bigint) as prompt_word_count,
+        cast({{ dbt.length('prompt_text') }} as bigint) as prompt_char_count
     from renamed
 )
 
