@@ -35,6 +35,7 @@ from dbt.adapters.duckdb.connections import DuckDBConnectionManager
 from dbt.artifacts.schemas.results import RunStatus, TestStatus
 from dbt_common.events.functions import msg_to_dict
 
+from genai_pipeline.core.paths import RAW_ZONE_ENV, raw_zone_path
 from genai_pipeline.core.warehouse import MEMORY_LIMIT_ENV, duckdb_memory_limit
 
 # The env vars dbt reads: the warehouse file and DuckDB's memory limit (profiles.yml) and the
@@ -74,8 +75,9 @@ def dbt_env(warehouse: Path, window: Mapping[str, str]) -> Iterator[None]:
         WAREHOUSE_ENV: str(warehouse),
         MEMORY_LIMIT_ENV: duckdb_memory_limit(),
         **{f"GENAI_WINDOW_{k.upper()}": v for k, v in window.items()},
+        RAW_ZONE_ENV: str(raw_zone_path(warehouse=warehouse)),  # the raw zone's Parquet files (macros/raw_zone.sql)
     }
-    saved = {name: os.environ.pop(name, None) for name in (WAREHOUSE_ENV, MEMORY_LIMIT_ENV, *WINDOW_ENV)}
+    saved = {name: os.environ.pop(name, None) for name in (WAREHOUSE_ENV, MEMORY_LIMIT_ENV, *WINDOW_ENV, RAW_ZONE_ENV)}
     os.environ.update(values)
     try:
         yield
