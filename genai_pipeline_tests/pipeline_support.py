@@ -5,7 +5,7 @@ from pathlib import Path
 
 from dagster import DagsterInstance
 
-from genai_pipeline.core.paths import DBT_PROJECT_DIR
+from genai_pipeline.core.paths import DBT_PROJECT_DIR, raw_zone_path
 from genai_pipeline.core.warehouse import WarehouseResource
 from genai_pipeline.definitions import defs
 
@@ -19,6 +19,14 @@ def run_day(warehouse: Path, day: str, instance=None, job_name: str = "daily_job
         resources={"warehouse": WarehouseResource(database=str(warehouse))},
         raise_on_error=False,
     )
+
+
+def copy_warehouse(source: Path, target: Path) -> Path:
+    """A copy of a built history: the warehouse file and the raw zone beside it (the raw
+    layer dbt reads lives there, not in the file)."""
+    shutil.copy(source, target)
+    shutil.copytree(raw_zone_path({}, source), raw_zone_path({}, target))
+    return target
 
 
 def scratch_project(folder: Path, edits: list[tuple[str, str, str]]) -> Path:

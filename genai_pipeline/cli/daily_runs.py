@@ -4,6 +4,7 @@ range, in this process, and prints what each run did."""
 import contextlib
 import datetime as dt
 import io
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from genai_pipeline.cli.common import QUIET_CONSOLE
 from genai_pipeline.cli.day_report import DayOutcome, Progress, format_day_line, format_weekly_summary
 from genai_pipeline.core.jobs import DAILY_JOB, MODELS_ONLY_JOB, RAW_ONLY_JOB
 from genai_pipeline.core.partitions import partition_bounds, range_tags
+from genai_pipeline.core.paths import raw_zone_path
 from genai_pipeline.core.warehouse import WarehouseResource
 from genai_pipeline.definitions import defs
 
@@ -79,12 +81,15 @@ class Simulation:
         recorded = len(
             self.instance.get_materialized_partitions(METRICS_KEY) | self.instance.get_materialized_partitions(RAW_KEY)
         )
+        raw_zone = raw_zone_path(warehouse=self.warehouse)
         out(
-            f"Reset: deleting warehouse {self.warehouse} and wiping {len(keys)} assets' materializations "
-            f"({recorded} recorded day(s)) from the Dagster instance; run history is kept."
+            f"Reset: deleting warehouse {self.warehouse}, raw zone {raw_zone} and wiping {len(keys)} assets' "
+            f"materializations ({recorded} recorded day(s)) from the Dagster instance; run history is kept."
         )
         for suffix in ("", ".wal"):
             Path(str(self.warehouse) + suffix).unlink(missing_ok=True)
+        # dbt reads every landed day: days left from before the reset would be history again
+        shutil.rmtree(raw_zone, ignore_errors=True)
         self.instance.wipe_assets(keys)
 
     def execute(self, days: list[dt.date]) -> list[DayOutcome]:

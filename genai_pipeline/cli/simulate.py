@@ -11,12 +11,13 @@ import time
 from genai_pipeline.cli.common import UsageError, fail
 from genai_pipeline.cli.daily_runs import Simulation
 from genai_pipeline.core.partitions import partition_bounds
-from genai_pipeline.core.paths import WarehousePathError, ensure_writable_warehouse, warehouse_path
+from genai_pipeline.core.paths import WarehousePathError, ensure_writable_warehouse, warehouse_path, writable_raw_zone
 from genai_pipeline.core.settings import SettingsError, SimulationSettings
 from genai_pipeline.core.warehouse import duckdb_memory_limit, lock_timeout_seconds
 from genai_pipeline.instance.home import dagster_home
 from genai_pipeline.instance.run_recovery import fail_runs_with_dead_workers
 from genai_pipeline.instance.storage import check_configured_storage
+from genai_pipeline.landing.raw_tables import landing_workers
 
 
 def run_simulate(args: argparse.Namespace) -> int:
@@ -26,6 +27,8 @@ def run_simulate(args: argparse.Namespace) -> int:
         lock_timeout_seconds()
         duckdb_memory_limit()
         warehouse = ensure_writable_warehouse(warehouse_path())
+        landing_workers()
+        writable_raw_zone(warehouse=warehouse)
         plan_days(args.days, args.start, set())
     except (SettingsError, WarehousePathError, UsageError) as error:
         return fail(str(error))

@@ -1,7 +1,8 @@
 """Read-only figures the CLI prints: per-day KPIs and the weekly growth summary.
 
-They come from `metrics.daily_metrics` when dbt ran, or straight from the raw tables for
-`--skip-dbt`; either way from the warehouse, never from the CLI's own bookkeeping.
+They come from `metrics.daily_metrics` in the warehouse when dbt ran, or straight from the
+raw zone's Parquet files for `--skip-dbt` (read without opening the warehouse, which landing
+does not need); never from the CLI's own bookkeeping.
 """
 
 import datetime as dt
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import duckdb
 
+from genai_pipeline.core.paths import raw_zone_path
 from genai_pipeline.core.warehouse import connect_with_lock_retry, lock_timeout_seconds
 
 FROM_METRICS = """
@@ -20,31 +22,45 @@ FROM_RAW = """
         select partition_date as day, count(*) as generations,
                sum(revenue_usd) as revenue_usd,
                100.0 * avg(case when status = 'success' then 1 else 0 end) as success_rate_pct
-        from raw.generations where partition_date >= ? and partition_date <= ? group by 1
+        from read_parquet($generations, hive_partitioning = true, hive_types = {'partition_date': date})
+        where partition_date >= $first and partition_date <= $last group by 1
     ), u as (
         select partition_date as day, count(*) as new_users,
                sum(count(*)) over (order by partition_date) as total_users
-        from raw.users group by 1
+        from read_parquet($users, hive_partitioning = true, hive_types = {'partition_date': date}) group by 1
     )
     select u.day, u.new_users, u.total_users, coalesce(g.generations, 0) as generations,
            coalesce(g.revenue_usd, 0) as revenue_usd, coalesce(g.success_rate_pct, 0) as success_rate_pct
-    from u left join g using (day) where u.day >= ? and u.day <= ?
+    from u left join g using (day) where u.day >= $first and u.day <= $last
 """
 
 
 def _rows(warehouse: Path, first: dt.date, last: dt.date, from_raw: bool) -> list[dict]:
+    if from_raw:
+        return _raw_rows(raw_zone_path(warehouse=warehouse), first, last)
     if not warehouse.exists():
         return []
     conn = connect_with_lock_retry(str(warehouse), timeout_seconds=lock_timeout_seconds(), read_only=True)
     try:
-        params = [first, last, first, last] if from_raw else [first, last]
-        cursor = conn.execute(FROM_RAW if from_raw else FROM_METRICS, params)
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        return _fetch(conn, FROM_METRICS, [first, last])
     except duckdb.CatalogException:
         return []
     finally:
         conn.close()
+
+
+def _raw_rows(root: Path, first: dt.date, last: dt.date) -> list[dict]:
+    files = {table: str(root / table / "*" / "*.parquet") for table in ("users", "generations")}
+    with duckdb.connect() as conn:
+        if any(not conn.execute("select count(*) from glob(?)", [p]).fetchone()[0] for p in files.values()):
+            return []  # nothing landed yet
+        return _fetch(conn, FROM_RAW, {**files, "first": first, "last": last})
+
+
+def _fetch(conn: duckdb.DuckDBPyConnection, query: str, params) -> list[dict]:
+    cursor = conn.execute(query, params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def day_stats(warehouse: Path, days: list[dt.date], from_raw: bool) -> dict[dt.date, dict]:

@@ -1,5 +1,7 @@
-"""Order-independent checksums of warehouse tables: how tests and benchmarks prove that
-two ways of building the same days give identical rows."""
+"""Order-independent checksums of warehouse tables and of the raw zone's files: how tests and
+benchmarks prove that two ways of building the same days give identical rows."""
+
+from pathlib import Path
 
 import duckdb
 
@@ -15,4 +17,23 @@ def table_checksums(conn: duckdb.DuckDBPyConnection, schemas: tuple[str, ...]) -
     for (name,) in tables:
         rows, total = conn.execute(f"select count(*), coalesce(sum(hash(t)::hugeint), 0) from {name} t").fetchone()
         result[name] = (int(rows), int(total))
+    return result
+
+
+def raw_zone_checksums(root: Path) -> dict[str, tuple[int, int]]:
+    """{raw.<table>: (row count, sum of row hashes)} over each table's Parquet files under the
+    raw zone `root`, partition_date (from the folder names) included; tables with no file are
+    left out, as a table that does not exist."""
+    result = {}
+    with duckdb.connect() as conn:
+        for folder in sorted(p for p in root.glob("*") if p.is_dir()):
+            pattern = str(folder / "*" / "*.parquet")
+            if not conn.execute("select count(*) from glob(?)", [pattern]).fetchone()[0]:
+                continue
+            rows, total = conn.execute(
+                "select count(*), coalesce(sum(hash(t)::hugeint), 0) from read_parquet(?, hive_partitioning = true, "
+                "hive_types = {'partition_date': date}) t",
+                [pattern],
+            ).fetchone()
+            result[f"raw.{folder.name}"] = (int(rows), int(total))
     return result

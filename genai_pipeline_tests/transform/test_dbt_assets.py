@@ -1,6 +1,6 @@
 """dbt as Dagster assets, end to end: real runs into temp warehouses, real check results."""
 
-import shutil
+import datetime as dt
 import subprocess
 import sys
 from pathlib import Path
@@ -8,9 +8,11 @@ from pathlib import Path
 import duckdb
 import pytest
 from dagster import AssetKey, AssetSelection, DagsterInstance, define_asset_job
-from pipeline_support import run_day
+from pipeline_support import copy_warehouse, run_day
+from raw_edits import day_rows
 
 from genai_pipeline.core.checksums import table_checksums
+from genai_pipeline.core.paths import raw_zone_path
 from genai_pipeline.core.warehouse import WarehouseResource
 from genai_pipeline.definitions import defs
 
@@ -48,9 +50,7 @@ def test_daily_metrics_has_one_row_per_day_with_real_figures(built):
         rows = conn.execute(
             "select metric_date, new_users, generations, revenue_usd, success_rate_pct from metrics.daily_metrics order by 1"
         ).fetchall()
-        raw_gens = conn.execute("select count(*) from raw.generations where partition_date = '2025-12-02'").fetchone()[
-            0
-        ]
+    raw_gens = len(day_rows(raw_zone_path({}, warehouse), "generations", dt.date(2025, 12, 2)))
     assert [str(r[0]) for r in rows] == list(DAYS)
     assert rows[0][1] == 2000 and rows[1][1] == 103
     assert rows[1][2] == raw_gens
@@ -59,7 +59,7 @@ def test_daily_metrics_has_one_row_per_day_with_real_figures(built):
 
 def test_rematerializing_a_day_leaves_marts_and_metrics_identical(built, tmp_path):
     warehouse = tmp_path / "warehouse.duckdb"
-    shutil.copy(built[0], warehouse)
+    copy_warehouse(built[0], warehouse)
     before = checksums(warehouse)
     assert run_day(warehouse, "2025-12-02").success
     assert checksums(warehouse) == before
@@ -83,7 +83,7 @@ def test_a_checks_only_run_judges_all_history(built, tmp_path):
     """ "Execute checks" in the UI has no partition: the window-scoped tests read every day,
     so a bad row on any day fails them (a daily run would only see its own day)."""
     warehouse = tmp_path / "warehouse.duckdb"
-    shutil.copy(built[0], warehouse)
+    copy_warehouse(built[0], warehouse)
     with duckdb.connect(str(warehouse)) as conn:
         conn.execute(
             "update marts.fct_sessions set session_end = session_end + interval 1 day where session_id = "

@@ -4,18 +4,18 @@ reported; the window macro refuses a bad date and an empty window; --vars win ov
 
 import datetime as dt
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import duckdb
 import pytest
 from dagster import DagsterInstance
+from pipeline_support import copy_warehouse
+from raw_edits import day_rows, land_without_day, rewrite_day
 
 import genai_pipeline.landing.raw_tables as raw_tables
 from genai_pipeline.core.partitions import range_tags
-from genai_pipeline.core.paths import DBT_PROJECT_DIR
+from genai_pipeline.core.paths import DBT_PROJECT_DIR, raw_zone_path
 from genai_pipeline.core.warehouse import WarehouseResource
 from genai_pipeline.definitions import defs
 
@@ -47,20 +47,19 @@ def three_days(tmp_path_factory):
 
 def test_a_fault_outside_the_window_is_seen_only_by_whole_history_rules_and_inside_it_by_all(three_days, tmp_path):
     warehouse = tmp_path / "warehouse.duckdb"
-    shutil.copy(three_days, warehouse)
-    with duckdb.connect(str(warehouse)) as conn:
-        # day 1: a raw generation with a negative cost; a copy of a day-1 session without a
-        # partition day (no window can see it: its not_null test reads the whole history)
-        conn.execute(
-            "update raw.generations set cost_usd = -1 where generation_id = "
-            "(select min(generation_id) from raw.generations where partition_date = ?)",
-            [DAYS[0]],
-        )
-        conn.execute(
-            "insert into raw.sessions select * replace (null as partition_date, session_id + 1 as session_id) "
-            "from raw.sessions where partition_date = ? limit 1",
-            [DAYS[0]],
-        )
+    copy_warehouse(three_days, warehouse)
+    raw_zone = raw_zone_path({}, warehouse)
+    # day 1: a raw generation with a negative cost; a copy of a day-1 session in a folder that
+    # names no partition day (no window can see it: its not_null test reads the whole history)
+    rewrite_day(
+        raw_zone,
+        "generations",
+        DAYS[0],
+        "select * replace (case when generation_id = (select min(generation_id) from day_rows) then -1 "
+        "else cost_usd end as cost_usd) from day_rows",
+    )
+    sessions = "select * replace (session_id + 500000000 as session_id) from day_rows order by session_id limit 1"
+    land_without_day(raw_zone, "sessions", day_rows(raw_zone, "sessions", DAYS[0], sessions))
     real = raw_tables.generate_day
 
     def negative_cost_on_day_one(settings, day):

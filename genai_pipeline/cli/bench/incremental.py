@@ -17,9 +17,9 @@ from pathlib import Path
 
 import duckdb
 
-from genai_pipeline.core.paths import DBT_PROJECT_DIR
+from genai_pipeline.core.paths import DBT_PROJECT_DIR, RAW_ZONE_ENV, raw_zone_path
 from genai_pipeline.core.settings import SimulationSettings
-from genai_pipeline.landing.raw_tables import land_days
+from genai_pipeline.landing.raw_tables import land_days, landing_workers
 from genai_pipeline.transform.project import DBT_EXECUTABLE
 
 
@@ -34,6 +34,7 @@ def _dbt(
     env = {
         **os.environ,
         "GENAI_DUCKDB_PATH": str(warehouse),
+        RAW_ZONE_ENV: str(raw_zone_path(warehouse=warehouse)),
         "GENAI_BASE_USERS": str(base_users),  # the statistical tests judge against this scale
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         # the daily build's nodes (transform/runner.py): the unit tests run in `make test` only
@@ -60,11 +61,7 @@ def _node_seconds(warehouse: Path) -> tuple[int, float]:
 
 
 def _land(warehouse: Path, settings: SimulationSettings, days: list[dt.date]) -> None:
-    conn = duckdb.connect(str(warehouse))
-    try:
-        land_days(conn, settings, days)
-    finally:
-        conn.close()
+    land_days(raw_zone_path(warehouse=warehouse), settings, days, workers=landing_workers())
 
 
 def bench_incremental(smoke: bool = False) -> None:

@@ -24,7 +24,9 @@ import duckdb
 from dagster import DagsterEventType, DagsterInstance, DagsterRunStatus, RunsFilter
 
 from genai_pipeline.cli.bench.machine import machine
+from genai_pipeline.core.checksums import raw_zone_checksums
 from genai_pipeline.core.partitions import partition_bounds
+from genai_pipeline.core.paths import raw_zone_path
 
 # The year: saturating growth to MAX_USERS, 0.2% of users leaving a day.
 FULL = {"GENAI_BASE_USERS": "50000", "GENAI_MAX_USERS": "200000", "GENAI_DAILY_CHURN_RATE": "0.002"}
@@ -79,12 +81,13 @@ def _env(folder: Path, name: str, scale: dict[str, str], start: dt.date) -> dict
 
 
 def _rows(warehouse: str) -> dict[str, int]:
+    raw = {name: rows for name, (rows, _) in raw_zone_checksums(raw_zone_path(warehouse=Path(warehouse))).items()}
     with duckdb.connect(warehouse, read_only=True) as conn:
         tables = conn.execute(
             "select table_schema || '.' || table_name from information_schema.tables "
-            "where table_type = 'BASE TABLE' and table_schema in ('raw', 'marts', 'metrics') order by 1"
+            "where table_type = 'BASE TABLE' and table_schema in ('marts', 'metrics') order by 1"
         ).fetchall()
-        return {name: conn.execute(f"select count(*) from {name}").fetchone()[0] for (name,) in tables}
+        return raw | {name: conn.execute(f"select count(*) from {name}").fetchone()[0] for (name,) in tables}
 
 
 def _size_mb(warehouse: str) -> float:

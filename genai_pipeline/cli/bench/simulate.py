@@ -14,7 +14,8 @@ from dagster import DagsterInstance
 from dbt.cli.main import dbtRunner
 
 from genai_pipeline.cli.daily_runs import Simulation
-from genai_pipeline.core.checksums import table_checksums
+from genai_pipeline.core.checksums import raw_zone_checksums, table_checksums
+from genai_pipeline.core.paths import raw_zone_path
 from genai_pipeline.core.settings import SimulationSettings
 from genai_pipeline.instance.home import dagster_home
 from genai_pipeline.transform import runner as dbt_runner
@@ -76,7 +77,8 @@ def bench_simulate(smoke: bool = False) -> None:
             if not ok:
                 raise RuntimeError(f"simulate benchmark, {mode}: a run failed")
             with duckdb.connect(str(warehouse), read_only=True) as conn:
-                sums[mode] = table_checksums(conn, ("raw", "marts", "metrics"))
+                sums[mode] = table_checksums(conn, ("marts", "metrics"))
+            sums[mode] |= raw_zone_checksums(raw_zone_path(warehouse=warehouse))
             parse = sum(t for command, t, _ in dbt_calls if command == "parse")
             builds = [(t, n) for command, t, n in dbt_calls if command == "build"]
             build = sum(t for t, _ in builds)
