@@ -48,6 +48,10 @@ def dbt_models(context: AssetExecutionContext, dbt: DbtRunnerResource, warehouse
     context.log.info(f"dbt window: {window or 'all history (no partition)'}")
     # The window reaches dbt as env vars, not --vars (a var change forces a full re-parse):
     # see macros/partition_window.sql. The warehouse file is the warehouse resource's.
+    # Landing writes files only, so this is a run's first step to open the warehouse: a lock
+    # held by another process fails it here, holder named, after a bounded wait (not as dbt's error).
+    with warehouse.get_connection():
+        pass
     events = dbt.build(context, warehouse.path(), window, sample_from=warehouse.get_connection)
     target_path = target_path_for_warehouse(warehouse.path(), dbt.target)
     yield from with_row_counts(context, events, manifest_of(context), window, warehouse, target_path)

@@ -1,8 +1,10 @@
 """A warehouse held by a foreign process (a DuckDB shell or notebook left open).
 
-Bounded wait (GENAI_LOCK_TIMEOUT_SECONDS, lowered here), then one line naming the file, the
-holder's PID and how to free it; nothing written; the next run after release succeeds.
-The code location (what the UI loads) never opens the warehouse, so it loads meanwhile.
+Landing writes the raw zone's files and takes no lock, so it goes on meanwhile. The first
+step that opens the warehouse, dbt's, waits a bounded time (GENAI_LOCK_TIMEOUT_SECONDS,
+lowered here), then fails in one line naming the file, the holder's PID and how to free it,
+with nothing written to the warehouse; the next run after release succeeds. The code
+location (what the UI loads) never opens the warehouse, so it loads meanwhile.
 """
 
 import hashlib
@@ -15,6 +17,7 @@ import pytest
 from dagster import DagsterEventType, DagsterInstance, Definitions, build_sensor_context
 
 from genai_pipeline.cli.main import EXIT_FAILURE, main
+from genai_pipeline.core.paths import raw_zone_path
 from genai_pipeline.core.warehouse import WarehouseResource
 
 pytestmark = [pytest.mark.slow, pytest.mark.reliability]
@@ -24,7 +27,7 @@ HOLD = "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held',
 
 @pytest.fixture(scope="module")
 def landed(tmp_path_factory) -> Path:
-    """One raw day in a warehouse of its own, landed through the CLI."""
+    """One raw day in a raw zone of its own, landed through the CLI (no warehouse file yet)."""
     folder = tmp_path_factory.mktemp("locked")
     with pytest.MonkeyPatch.context() as env:
         env.setenv("DAGSTER_HOME", str(folder / "home"))
@@ -62,29 +65,40 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def raw_days(path: Path) -> int:
+def landed_days(warehouse: Path) -> list[str]:
+    return sorted(p.name for p in (raw_zone_path({}, warehouse) / "generations").iterdir())
+
+
+def metric_days(path: Path) -> int:
     with duckdb.connect(str(path), read_only=True) as conn:
-        return conn.execute("select count(distinct partition_date) from raw.generations").fetchone()[0]
+        return conn.execute("select count(*) from metrics.daily_metrics").fetchone()[0]
+
+
+def test_landing_goes_on_while_another_process_holds_the_warehouse(env, holder):
+    before = digest(env)
+    assert main(["simulate", "--days", "2", "--skip-dbt"]) == 0
+    assert landed_days(env) == ["partition_date=2025-12-01", "partition_date=2025-12-02"]
+    assert digest(env) == before and holder.poll() is None
 
 
 def test_the_cli_names_the_file_and_the_holder_then_succeeds_once_it_is_released(env, holder, capsys):
     before = digest(env)
-    assert main(["simulate", "--days", "2", "--skip-dbt"]) == EXIT_FAILURE
+    assert main(["simulate", "--days", "2", "--skip-tests"]) == EXIT_FAILURE
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1
     assert str(env) in err and f"process {holder.pid}" in err and f"kill {holder.pid}" in err
     release(holder)
     assert digest(env) == before
-    assert main(["simulate", "--days", "2", "--skip-dbt"]) == 0
-    assert raw_days(env) == 2
+    assert main(["simulate", "--days", "2", "--skip-tests"]) == 0
+    assert metric_days(env) == 2
 
 
-def test_a_run_launched_meanwhile_fails_with_that_message_and_writes_nothing(env, holder):
+def test_a_run_launched_meanwhile_lands_its_day_then_fails_at_the_dbt_step_with_that_message(env, holder):
     from genai_pipeline.definitions import defs
 
     before = digest(env)
     with DagsterInstance.ephemeral() as instance:
-        result = defs.resolve_job_def("raw_only_job").execute_in_process(
+        result = defs.resolve_job_def("daily_job").execute_in_process(
             partition_key="2025-12-03",
             instance=instance,
             resources={"warehouse": WarehouseResource(database=str(env))},
@@ -92,8 +106,11 @@ def test_a_run_launched_meanwhile_fails_with_that_message_and_writes_nothing(env
         )
         assert not result.success
         [failure] = instance.all_logs(result.run_id, of_type=DagsterEventType.STEP_FAILURE)
+    assert failure.step_key == "dbt_models"
     message = failure.dagster_event.step_failure_data.user_failure_data.description
     assert f"warehouse {env} is locked by process {holder.pid}" in message and f"kill {holder.pid}" in message
+    assert len(message.splitlines()) == 1
+    assert "partition_date=2025-12-03" in landed_days(env)
     release(holder)
     assert digest(env) == before
 
