@@ -4,7 +4,8 @@ Every dbt data test becomes an asset check (source tests on the raw assets; mult
 singular tests on the model named by their `meta.dagster.ref`).
 """
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from genai_pipeline.transform.column_lineage import CACHE_FILE, as_metadata, lin
 from genai_pipeline.transform.plot_metadata import add_partition_metadata
 from genai_pipeline.transform.project import dbt_project
 from genai_pipeline.transform.runner import DbtRunnerResource, manifest_of, target_path_for_warehouse
+from genai_pipeline.transform.spark_target import dbt_target, engine_pool, is_spark, quote_identifier, spark_connection
 from genai_pipeline.transform.translator import translator
 
 # The metadata key the UI reads a table's column lineage from.
@@ -41,20 +43,24 @@ def dbt_window_vars(context: AssetExecutionContext) -> dict[str, str]:
     dagster_dbt_translator=translator,
     partitions_def=daily_partitions,
     backfill_policy=BackfillPolicy.single_run(),
-    pool="duckdb",
+    # the engine's pool: DBT_TARGET decides the engine when the code location loads
+    pool=engine_pool(dbt_target()),
 )
 def dbt_models(context: AssetExecutionContext, dbt: DbtRunnerResource, warehouse: WarehouseResource):
     window = dbt_window_vars(context)
-    context.log.info(f"dbt window: {window or 'all history (no partition)'}")
+    context.log.info(f"dbt window: {window or 'all history (no partition)'} on target {dbt.target}")
     # The window reaches dbt as env vars, not --vars (a var change forces a full re-parse):
-    # see macros/partition_window.sql. The warehouse file is the warehouse resource's.
-    # Landing writes files only, so this is a run's first step to open the warehouse: a lock
-    # held by another process fails it here, holder named, after a bounded wait (not as dbt's error).
-    with warehouse.get_connection():
-        pass
-    events = dbt.build(context, warehouse.path(), window, sample_from=warehouse.get_connection)
+    # see macros/partition_window.sql. The warehouse file is the warehouse resource's; on
+    # Spark it only names dbt's target dir, and what the assets read back comes from Spark.
+    connect = spark_connection if is_spark(dbt.target) else warehouse.get_connection
+    if not is_spark(dbt.target):
+        # Landing writes files only, so this is a run's first step to open the warehouse: a lock
+        # held by another process fails it here, holder named, after a bounded wait (not as dbt's error).
+        with warehouse.get_connection():
+            pass
+    events = dbt.build(context, warehouse.path(), window, sample_from=connect)
     target_path = target_path_for_warehouse(warehouse.path(), dbt.target)
-    yield from with_row_counts(context, events, manifest_of(context), window, warehouse, target_path)
+    yield from with_row_counts(context, events, manifest_of(context), window, connect, target_path, dbt.target)
 
 
 def lineage_file() -> Path:
@@ -67,16 +73,21 @@ def with_row_counts(
     events: Iterator[Any],
     manifest: Mapping[str, Any],
     window: dict[str, str],
-    warehouse: WarehouseResource,
+    connect: Callable[[], AbstractContextManager[Any]],
     target_path: Path,
+    target: str,
 ) -> Iterator[Any]:
-    """Adds row counts to each built table (the whole table, and the window's rows) and its
-    column lineage (transform/column_lineage.py).
+    """Adds row counts to each built table (the whole table, and the window's rows), read
+    through `connect` from the engine that built it, and its column lineage
+    (transform/column_lineage.py).
 
     dagster-dbt's fetch_row_counts keeps a dbt adapter connection open in this process,
     which holds DuckDB's file lock against the next writer. Here the events are collected
     first (dbt has finished by then), then counted through the warehouse resource's own
     short-lived connection.
+
+    On Spark, lineage comes from what DuckDB runs traced (it belongs to the project; the
+    tracer reads DuckDB's SQL), and the per-day plot numbers are left out: they are DuckDB SQL.
     """
     collected, failure = [], None
     try:
@@ -94,24 +105,28 @@ def with_row_counts(
     tables = [(i, node) for i, node in models if node["config"].get("materialized") in ("table", "incremental")]
     # After a failed dbt run the tables may be half-built: no counts rather than wrong ones.
     if models and failure is None:
-        lineage = lineage_of(manifest, [node["unique_id"] for _, node in models], target_path, lineage_file())
+        compiled_in = None if is_spark(target) else target_path
+        lineage = lineage_of(manifest, [node["unique_id"] for _, node in models], compiled_in, lineage_file())
         for i, node in models:
             if node["unique_id"] in lineage:
                 column_lineage = as_metadata(manifest, lineage[node["unique_id"]])
                 collected[i] = collected[i].with_metadata({**collected[i].metadata, LINEAGE_KEY: column_lineage})
     if tables and failure is None:
-        with warehouse.get_connection() as conn:
+        with connect() as conn:
             for i, node in tables:
-                relation = f'"{node["schema"]}"."{node["alias"]}"'
+                relation = f"{quote_identifier(node['schema'], target)}.{quote_identifier(node['alias'], target)}"
                 metadata = {"dagster/row_count": conn.execute(f"select count(*) from {relation}").fetchall()[0][0]}
                 day_column = node["config"].get("meta", {}).get("partition_column")
                 if window and day_column:
+                    # the window's dates come from Dagster's partitions: ISO dates, safe to paste
+                    day = quote_identifier(day_column, target)
                     metadata["rows_in_partition_window"] = conn.execute(
-                        f'select count(*) from {relation} where "{day_column}" >= ? and "{day_column}" < ?',
-                        [window["min_date"], window["max_date"]],
+                        f"select count(*) from {relation} where {day} >= cast('{window['min_date']}' as date)"
+                        f" and {day} < cast('{window['max_date']}' as date)"
                     ).fetchall()[0][0]
                 collected[i] = collected[i].with_metadata({**collected[i].metadata, **metadata})
-                add_partition_metadata(context, conn, node, collected[i].output_name, window)
+                if not is_spark(target):
+                    add_partition_metadata(context, conn, node, collected[i].output_name, window)
     yield from collected
     if failure is not None:
         raise failure

@@ -75,9 +75,12 @@ def trace(manifest: Mapping[str, Any], node: Mapping[str, Any], compiled_sql: st
     return deps
 
 
-def lineage_of(manifest: Mapping[str, Any], unique_ids: list[str], compiled_in: Path, path: Path) -> dict[str, Deps]:
+def lineage_of(
+    manifest: Mapping[str, Any], unique_ids: list[str], compiled_in: Path | None, path: Path
+) -> dict[str, Deps]:
     """The lineage of these models, traced (from the compiled SQL in dbt's target dir
-    `compiled_in`) only for versions not yet in the file `path`.
+    `compiled_in`) only for versions not yet in the file `path`; with no `compiled_in`, only
+    what the file holds.
 
     A model whose compiled SQL is missing, or which sqlglot cannot follow, has none: the
     UI then shows its columns without lineage, and the run goes on.
@@ -88,6 +91,8 @@ def lineage_of(manifest: Mapping[str, Any], unique_ids: list[str], compiled_in: 
         node = manifest["nodes"][uid]
         key = version_key(manifest, node)
         if cache.get(uid, {}).get("version") != key:
+            if compiled_in is None:
+                continue
             sql_file = compiled_in / "compiled" / node["package_name"] / node["original_file_path"]
             try:
                 cache[uid] = {"version": key, "columns": trace(manifest, node, sql_file.read_text())}

@@ -4,7 +4,6 @@ Kept apart from the assets so the CLI and the benchmarks can reach dbt without l
 asset graph.
 """
 
-import os
 import sys
 from pathlib import Path
 
@@ -12,13 +11,14 @@ from dagster_dbt import DbtCliResource, DbtProject, DbtProjectPreparer
 
 from genai_pipeline.core.paths import DBT_PROJECT_DIR
 from genai_pipeline.transform.runner import DbtRunnerResource
+from genai_pipeline.transform.spark_target import dbt_target
 
 DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
 
 dbt_project = DbtProject(
     project_dir=DBT_PROJECT_DIR,
     profiles_dir=DBT_PROJECT_DIR,
-    target=os.environ.get("DBT_TARGET") or "dev",
+    target=dbt_target(),
 )
 # What `dbt parse` reads (the Makefile's manifest rule watches the same files); target/ and
 # logs/ are what dbt writes, dot-files its own state.
@@ -56,5 +56,5 @@ def make_dbt_resource() -> DbtRunnerResource:
     return DbtRunnerResource(
         project_dir=str(DBT_PROJECT_DIR),
         profiles_dir=str(DBT_PROJECT_DIR),
-        target=os.environ.get("DBT_TARGET") or "dev",
+        target=dbt_target(),
     )

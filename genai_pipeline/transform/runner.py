@@ -37,6 +37,7 @@ from dbt_common.events.functions import msg_to_dict
 
 from genai_pipeline.core.paths import RAW_ZONE_ENV, raw_zone_path
 from genai_pipeline.core.warehouse import MEMORY_LIMIT_ENV, duckdb_memory_limit
+from genai_pipeline.transform.spark_target import is_spark, require_spark
 
 # The env vars dbt reads: the warehouse file and DuckDB's memory limit (profiles.yml) and the
 # run's partition window (macros/partition_window.sql), set around each invocation and
@@ -148,6 +149,8 @@ class DbtRunnerResource(ConfigurableResource):
         then carries up to SAMPLE_ROWS of its failing rows (metadata "sample"), read with the
         SQL the test just ran, so the alert shows the rows the run saw.
         """
+        if is_spark(self.target):
+            require_spark()  # one line naming what to start, before dbt writes anything
         manifest, translator, _ = get_manifest_and_translator_from_dbt_assets([context.assets_def])
         selection, indirect = get_subset_selection_for_context(
             context=context,
