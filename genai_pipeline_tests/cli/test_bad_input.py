@@ -1,6 +1,6 @@
 """Bad input wherever a user types: env vars, CLI arguments, launchpad run config, partition
 keys. Each is refused with one line naming the value and what is allowed (exit 2 from the
-CLI, a failed run from the UI) and the warehouse is left as it was."""
+CLI, a failed run from the UI) and the warehouse and the raw zone are left as they were."""
 
 import hashlib
 import os
@@ -12,6 +12,7 @@ import pytest
 from dagster import DagsterInstance, DagsterInvalidConfigError
 
 from genai_pipeline.cli.main import main
+from genai_pipeline.core.paths import raw_zone_path
 from genai_pipeline.core.warehouse import WarehouseResource
 
 pytestmark = pytest.mark.reliability
@@ -61,6 +62,32 @@ def test_a_bad_env_var_exits_2_with_one_line_before_anything_is_written(
     assert not home.exists() and not (tmp_path / "warehouse.duckdb").exists()
 
 
+@pytest.mark.parametrize(
+    "name, value, message",
+    [
+        ("GENAI_RAW_PATH", "{tmp}/a-file", "GENAI_RAW_PATH={tmp}/a-file is a file; give a folder"),
+        ("GENAI_RAW_PATH", "{tmp}/missing/raw", "folder {tmp}/missing does not exist"),
+        ("GENAI_RAW_PATH", "{ro}/raw", "not writable by this user"),
+        ("GENAI_LANDING_WORKERS", "two", "GENAI_LANDING_WORKERS='two': must be a whole number of processes in 1..256"),
+        ("GENAI_LANDING_WORKERS", "0", "GENAI_LANDING_WORKERS='0'"),
+        ("GENAI_LANDING_WORKERS", "1000", "GENAI_LANDING_WORKERS='1000'"),
+    ],
+)
+def test_a_bad_raw_zone_setting_makes_simulate_exit_2_with_one_line_before_anything_is_written(
+    tmp_path, monkeypatch, capsys, name, value, message
+):
+    home = tmp_path / "home"
+    (tmp_path / "a-file").write_text("not a folder")
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    monkeypatch.setenv("GENAI_DUCKDB_PATH", str(tmp_path / "warehouse.duckdb"))
+    fill = {"tmp": str(tmp_path), "ro": str(read_only_folder(tmp_path))}
+    monkeypatch.setenv(name, value.format(**fill))
+    code, err = cli(["simulate", "--days", "1"], capsys)
+    assert code == 2
+    assert len(err.splitlines()) == 1 and message.format(**fill) in err
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "read-only") == ["a-file"]
+
+
 @pytest.mark.slow
 def test_a_bad_start_date_exits_2_even_where_it_is_read_at_import(tmp_path):
     # backfill imports the asset graph, whose partitions read GENAI_START_DATE at import
@@ -94,10 +121,10 @@ def landed(tmp_path_factory) -> Path:
     return warehouse
 
 
-def launch(warehouse: Path, partition_key: str, run_config: dict):
+def launch(warehouse: Path, partition_key: str, run_config: dict, job: str = "raw_only_job"):
     from genai_pipeline.definitions import defs
 
-    return defs.resolve_job_def("raw_only_job").execute_in_process(
+    return defs.resolve_job_def(job).execute_in_process(
         partition_key=partition_key,
         instance=DagsterInstance.ephemeral(),
         run_config=run_config,
@@ -106,8 +133,13 @@ def launch(warehouse: Path, partition_key: str, run_config: dict):
     )
 
 
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def digest(warehouse: Path) -> str:
+    """What a run may write: the warehouse file (if any) and the raw zone's files beside it."""
+    sha = hashlib.sha256()
+    for path in [warehouse, *sorted(raw_zone_path({}, warehouse).rglob("*"))]:
+        if path.is_file():
+            sha.update(str(path).encode() + path.read_bytes())
+    return sha.hexdigest()
 
 
 @pytest.mark.slow
@@ -146,11 +178,12 @@ def test_a_partition_key_outside_the_partitions_is_refused_before_anything_runs(
 
 
 @pytest.mark.slow
-def test_a_bad_lock_timeout_in_the_code_location_env_fails_the_run_with_it_named(landed, monkeypatch):
+def test_a_bad_lock_timeout_in_the_code_location_env_fails_the_first_step_that_opens_the_warehouse(landed, monkeypatch):
+    # landing opens no warehouse: the dbt step is the first to read the lock timeout
     monkeypatch.setenv("GENAI_LOCK_TIMEOUT_SECONDS", "forever")
-    before = digest(landed)
-    result = launch(landed, "2025-12-02", {})
+    result = launch(landed, "2025-12-02", {}, job="daily_job")
     assert not result.success
-    failure = result.get_step_failure_events()[0].step_failure_data.user_failure_data
-    assert "GENAI_LOCK_TIMEOUT_SECONDS='forever'" in failure.description
-    assert digest(landed) == before
+    [failed] = result.get_step_failure_events()
+    assert failed.step_key == "dbt_models"
+    assert "GENAI_LOCK_TIMEOUT_SECONDS='forever'" in failed.step_failure_data.user_failure_data.description
+    assert not landed.exists()

@@ -10,10 +10,11 @@ from dagster import DagsterEventType, DagsterInstance, DagsterRunStatus, RunsFil
 
 from genai_pipeline.cli.main import main
 from genai_pipeline.cli.simulate import UsageError, plan_days
-from genai_pipeline.core.checksums import table_checksums
+from genai_pipeline.core.checksums import raw_zone_checksums, table_checksums
+from genai_pipeline.core.paths import raw_zone_path
 from genai_pipeline.definitions import defs
 
-SCHEMAS = ("raw", "marts", "metrics")
+SCHEMAS = ("marts", "metrics")  # raw: the raw zone beside the warehouse
 NOW = dt.datetime(2026, 1, 31, 12, tzinfo=dt.UTC)
 
 
@@ -34,7 +35,7 @@ def metric_days(warehouse: Path) -> list[str]:
 
 def checksums(warehouse: Path) -> dict:
     with duckdb.connect(str(warehouse), read_only=True) as conn:
-        return table_checksums(conn, SCHEMAS)
+        return table_checksums(conn, SCHEMAS) | raw_zone_checksums(raw_zone_path({}, warehouse))
 
 
 def test_horizon_planning_skips_days_already_done():
@@ -126,6 +127,6 @@ def test_reset_wipes_the_warehouse_and_the_partitions_first(pipeline_env, capsys
     assert main(["simulate", "--days", "2", "--skip-dbt"]) == 0
     assert main(["simulate", "--days", "1", "--skip-dbt", "--reset"]) == 0
     out = capsys.readouterr().out
-    assert f"Reset: deleting warehouse {warehouse}" in out
-    with duckdb.connect(str(warehouse), read_only=True) as conn:
-        assert conn.execute("select count(distinct partition_date) from raw.generations").fetchone()[0] == 1
+    assert f"Reset: deleting warehouse {warehouse}, raw zone {raw_zone_path({}, warehouse)}" in out
+    landed = sorted(p.name for p in (raw_zone_path({}, warehouse) / "generations").iterdir())
+    assert landed == ["partition_date=2025-12-01"]

@@ -1,12 +1,15 @@
 """A bad row reaches the alert sensor: its check fails in the day's run, and the sensor
 (run by `dagster dev`'s daemon) writes one alert per failed check evaluation."""
 
+import datetime as dt
 import time
 
 import pytest
 import ui_graphql
 from e2e_env import day
+from raw_edits import rewrite_day
 
+from genai_pipeline.core.paths import raw_zone_path
 from genai_pipeline.core.warehouse import connect_with_lock_retry
 
 ALERT_SENSOR = "check_failure_alert_sensor"
@@ -25,13 +28,12 @@ def test_the_alert_sensor_is_running(ui):
 def test_a_duplicated_user_fails_the_primary_key_check_and_the_sensor_records_the_alert(ui, server, history):
     # Day 1's users are not re-landed by day 8's run: the copy stays, every model joining
     # users sees the user twice, and fct_generations' day-8 rows of that user double.
-    conn = connect_with_lock_retry(str(server.warehouse), timeout_seconds=60)
-    try:
-        conn.execute(
-            "insert into raw.users select * from raw.users where partition_date = ? order by user_id limit 1", [day(1)]
-        )
-    finally:
-        conn.close()
+    rewrite_day(
+        raw_zone_path({}, server.warehouse),
+        "users",
+        dt.date.fromisoformat(day(1)),
+        "select * from day_rows union all (select * from day_rows order by user_id limit 1)",
+    )
     run_id = ui_graphql.run_job(ui, "daily_job", day(8))
 
     failed = {

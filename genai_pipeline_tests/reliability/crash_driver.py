@@ -2,10 +2,10 @@
 
     python crash_driver.py MARKER ARGS...
 
-With MARKER not "-", the raw landing pauses inside its open transaction, after the first
-raw table's rows of the day are inserted and before the others: the pid is written to
-MARKER and the process sleeps until the test kills it. Only this test driver patches the
-pipeline; nothing in genai_pipeline knows about it.
+With MARKER not "-", the raw landing pauses in the middle of a day: the day's first
+table-day file is in place, the second is written to its temp file and not yet renamed onto
+its final name. The pid is written to MARKER and the process sleeps until the test kills it.
+Only this test driver patches the pipeline; nothing in genai_pipeline knows about it.
 """
 
 import os
@@ -14,32 +14,22 @@ import time
 from pathlib import Path
 
 
-class PausingFrames(dict):
-    """The day's frames; iterating them (as land_days does) stops after the first table."""
-
-    marker: Path
-
-    def items(self):
-        pairs = list(super().items())
-        yield pairs[0]
-        self.marker.write_text(str(os.getpid()))
-        time.sleep(3600)
-        yield from pairs[1:]
-
-
 def main() -> int:
     marker, *argv = sys.argv[1:]
     if marker != "-":
-        import genai_pipeline.landing.raw_tables as raw
+        import genai_pipeline.landing.raw_files as raw_files
 
-        real_generate_day = raw.generate_day
+        real_publish = raw_files.publish
+        published = []
 
-        def generate_day(settings, day):
-            frames = PausingFrames(real_generate_day(settings, day))
-            frames.marker = Path(marker)
-            return frames
+        def publish(temp: Path, final: Path) -> None:
+            if published:
+                Path(marker).write_text(str(os.getpid()))
+                time.sleep(3600)
+            real_publish(temp, final)
+            published.append(final)
 
-        raw.generate_day = generate_day
+        raw_files.publish = publish
     from genai_pipeline.cli.main import main as cli
 
     return cli(argv)

@@ -12,12 +12,13 @@ from pathlib import Path
 
 import duckdb
 
-from genai_pipeline.core.checksums import table_checksums
+from genai_pipeline.core.checksums import raw_zone_checksums, table_checksums
+from genai_pipeline.core.paths import raw_zone_path
 
 ROOT = Path(__file__).resolve().parents[2]
 DRIVER = Path(__file__).with_name("crash_driver.py")
 CLI = Path(sys.executable).parent / "genai-pipeline"
-SCHEMAS = ("raw", "marts", "metrics")
+SCHEMAS = ("marts", "metrics")
 # Scale does not matter to locks and crashes: a small population keeps each run short.
 SMALL = {"GENAI_BASE_USERS": "300"}
 # Stand-ins for the alert sinks' secrets, under the names the code reads: every sink is
@@ -100,8 +101,18 @@ class DbtLog:
 
 
 def checksums(warehouse: Path, schemas: tuple[str, ...] = SCHEMAS) -> dict[str, tuple[int, int]]:
+    """The warehouse's tables in `schemas` and the raw zone's tables (raw.*) beside it."""
+    raw = raw_zone_checksums(raw_zone_path({}, warehouse))
+    if not warehouse.exists():
+        return raw
     with duckdb.connect(str(warehouse), read_only=True) as conn:
-        return table_checksums(conn, schemas)
+        return raw | table_checksums(conn, schemas)
+
+
+def raw_files(warehouse: Path) -> dict[str, bytes]:
+    """Every file of the raw zone beside `warehouse` (temp files included) -> its bytes."""
+    root = raw_zone_path({}, warehouse)
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def files_containing(root: Path, needle: str) -> list[Path]:

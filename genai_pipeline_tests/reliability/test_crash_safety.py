@@ -1,9 +1,11 @@
 """SIGKILL in the middle of a day's run, at two points, then `simulate` again.
 
-The reference is the same days simulated without a crash. After each kill every table must
-be entirely as before the run or entirely as the reference has it (no half-landed day, no
-half-built model); the Dagster instance must show the killed run as failed once the next
-command starts; re-running must give the reference's checksums exactly. Then, on that
+The reference is the same days simulated without a crash. After a kill in the landing, every
+raw table-day file must be byte for byte as before the run or as the reference has it (no
+half-written file, whatever temp file the kill left); after a kill in dbt every table must be
+entirely as before the run or as the reference has it (no half-built model); the Dagster
+instance must show the killed run as failed once the next command starts; re-running must
+give the reference's checksums and raw files exactly, with no temp file left. Then, on that
 recovered warehouse, `simulate` and `backfill` started together must both succeed.
 """
 
@@ -21,6 +23,7 @@ from reliability_support import (
     child_env,
     files_containing,
     kill_tree,
+    raw_files,
     run_cli,
     run_together,
     start,
@@ -64,7 +67,13 @@ def crash(tmp_path_factory):
     shutil.copytree(crashed, reference)
     simulate_here(child_env(reference / "home", reference / "warehouse.duckdb"), 2)
     expected = checksums(reference / "warehouse.duckdb")
-    return {"root": root, "dir": crashed, "env": env, "log": root / "cli.log", "expected": expected}
+    files = raw_files(reference / "warehouse.duckdb")
+    return {"root": root, "dir": crashed, "env": env, "log": root / "cli.log", "expected": expected, "files": files}
+
+
+def in_warehouse(sums: dict) -> dict:
+    """The tables of the warehouse file (raw.* are the raw zone's)."""
+    return {table: sums[table] for table in sums if not table.startswith("raw.")}
 
 
 def unfinished_runs(home):
@@ -76,17 +85,27 @@ def unfinished_runs(home):
         ]
 
 
-def test_a_kill_in_the_middle_of_raw_landing_leaves_the_warehouse_untouched(crash):
+def test_a_kill_in_the_middle_of_raw_landing_leaves_each_table_day_as_before_or_complete(crash):
     warehouse, home = crash["dir"] / "warehouse.duckdb", crash["dir"] / "home"
-    before = checksums(warehouse)
+    before, before_files = checksums(warehouse), raw_files(warehouse)
     marker = crash["root"] / "landing.paused"
     child = start([*SIMULATE, "--days", "2"], crash["env"], crash["log"], marker=marker)
     try:
-        # the child has inserted raw.users' rows of day 2 in the open transaction
-        wait_until(marker.exists, child, "the landing to pause mid-transaction")
+        # the child has replaced the day's first file and written the second's temp file
+        wait_until(marker.exists, child, "the landing to pause between two files of the day")
     finally:
         kill_tree(child)
-    assert checksums(warehouse) == before
+    state = raw_files(warehouse)
+    temps = [name for name in state if not name.endswith(".parquet")]
+    assert len(temps) == 1 and temps[0].split("/")[-1].startswith("."), temps
+    landed = {name: data for name, data in state.items() if name.endswith(".parquet")}
+    neither = [
+        n for n in set(landed) | set(before_files) if landed.get(n) not in (before_files.get(n), crash["files"].get(n))
+    ]
+    assert neither == [], f"table-days neither as before nor complete: {neither}"
+    changed = [n for n in landed if landed[n] != before_files.get(n)]
+    assert len(changed) == 1, "the kill came before or after the landing, not in its middle"
+    assert in_warehouse(checksums(warehouse)) == in_warehouse(before)
     [killed] = unfinished_runs(home)
     assert killed.status == DagsterRunStatus.STARTED  # nothing in the dead process could say otherwise
     crash["killed"] = [killed.run_id]
@@ -115,6 +134,7 @@ def test_a_kill_in_the_middle_of_the_dbt_build_leaves_each_table_old_or_new_and_
 
     simulate(crash["env"], crash["log"], 2)
     assert checksums(warehouse) == after
+    assert raw_files(warehouse) == crash["files"]  # the day whole again, no temp file left
     killed = [r.run_id for r in unfinished_runs(home)]
     earlier = crash.get("killed", [])  # the landing kill's run, when that test ran first
     assert len(killed) == 1 + len(earlier) and set(earlier) <= set(killed)
