@@ -10,6 +10,7 @@ pytestmark = pytest.mark.slow
 
 LAST_LINE = {
     "generation": "landing that day,",
+    "landing": "load average after:",
     "incremental": "whole-history key tests (",
     "simulate": "per-day and batch warehouses identical (checksums, checked)",
     "backfill": "rows identical in every run (checked)",

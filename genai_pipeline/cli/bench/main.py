@@ -9,6 +9,7 @@ from collections.abc import Callable
 from genai_pipeline.cli.bench.backfill import bench_backfill
 from genai_pipeline.cli.bench.generation import bench_generation
 from genai_pipeline.cli.bench.incremental import bench_incremental
+from genai_pipeline.cli.bench.landing import bench_landing
 from genai_pipeline.cli.bench.launched import bench_launched
 from genai_pipeline.cli.bench.scale import bench_scale
 from genai_pipeline.cli.bench.simulate import bench_simulate
@@ -17,6 +18,7 @@ from genai_pipeline.cli.common import fail
 
 BENCHMARKS: dict[str, Callable[[bool], None]] = {
     "generation": bench_generation,
+    "landing": bench_landing,
     "incremental": bench_incremental,
     "simulate": bench_simulate,
     "backfill": bench_backfill,
