@@ -1,4 +1,4 @@
-"""`genai-pipeline`: simulate | backfill | bench | dev | home. Drives Dagster, never bypasses it.
+"""`genai-pipeline`: simulate | backfill | bench | dev | home | spark-server. Drives Dagster, never bypasses it.
 
 Each command's module is imported only when that command runs: the parser answers at once
 (`--help`, a bad argument) without paying for Dagster, dbt and the asset graph. These are
@@ -7,6 +7,7 @@ the package's only function-local imports of its own modules.
 
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from genai_pipeline.cli.common import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, ArgumentParser, fail, parse_date
 from genai_pipeline.core.paths import WarehousePathError
@@ -47,6 +48,11 @@ def build_parser() -> ArgumentParser:
     dev.add_argument("--port", type=int, default=3000)
     dev.add_argument("--host", default="127.0.0.1", help="bind address (default loopback only)")
 
+    spark = sub.add_parser("spark-server", help="run a local Spark Thrift Server for DBT_TARGET=spark until Ctrl-C")
+    spark.add_argument("--port", type=int, default=10000, help="port on 127.0.0.1 (default 10000, the profile's)")
+    spark.add_argument("--folder", type=Path, help="its metastore and warehouse (default data/spark)")
+    spark.add_argument("--wipe", action="store_true", help="delete the metastore and warehouse first")
+
     sub.add_parser("home", help="print the DAGSTER_HOME, its dagster.yaml written (for `dg dev`, `dg launch`)")
 
     bench = sub.add_parser("bench", help="run the benchmarks and print their figures")
@@ -71,8 +77,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         except InstanceStorageError as error:  # Dagster's PostgreSQL misconfigured or down: exit 1
             return fail(str(error), EXIT_FAILURE)
     from genai_pipeline.core.warehouse import WarehouseLockedError
+    from genai_pipeline.instance.local_spark import SparkServerError
+    from genai_pipeline.transform.spark_target import SparkUnavailableError, dbt_target, is_spark, require_spark
 
     try:
+        # On Spark, a missing server fails here, in one line, before anything is written.
+        runs_dbt = args.command == "backfill" or (args.command == "simulate" and not args.skip_dbt)
+        if runs_dbt and is_spark(dbt_target()):
+            require_spark()
+        if args.command == "spark-server":
+            from genai_pipeline.cli.spark_server import run_spark_server
+
+            return run_spark_server(args)
         if args.command == "simulate":
             from genai_pipeline.cli.simulate import run_simulate
 
@@ -97,6 +113,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except WarehouseLockedError as error:  # the environment, not a usage error: exit 1
         return fail(error.description, EXIT_FAILURE)
     except InstanceStorageError as error:  # Dagster's PostgreSQL misconfigured or down: exit 1
+        return fail(str(error), EXIT_FAILURE)
+    except SparkUnavailableError as error:  # DBT_TARGET=spark, no server or no dbt-spark: exit 1
+        return fail(error.description, EXIT_FAILURE)
+    except SparkServerError as error:  # no Java 17 or no pyspark for a local server: exit 1
         return fail(str(error), EXIT_FAILURE)
     return EXIT_USAGE
 

@@ -27,6 +27,8 @@ DEFAULT_SERVER_DIR = PROJECT_ROOT / "data" / "spark"
 THRIFT_SERVER_CLASS = "org.apache.spark.sql.hive.thriftserver.HiveThriftServer2"
 # Spark 4 runs on Java 17 and 21 only (the image's Temurin 25 is refused).
 SUPPORTED_JAVA = ("17", "21")
+# Where Debian installs Javas (`make java`)
+JVM_DIR = Path("/usr/lib/jvm")
 # Marks every process of one server, so one that left the process group is still found.
 SERVER_DIR_ENV = "GENAI_SPARK_SERVER_DIR"
 START_TIMEOUT_S = 180.0
@@ -49,7 +51,7 @@ def java_home(environ: dict[str, str] | None = None) -> Path:
     """A Java 17 or 21 home: JAVA_HOME when it is one, else Debian's under /usr/lib/jvm."""
     environ = dict(os.environ) if environ is None else environ
     candidates = [Path(environ["JAVA_HOME"])] if environ.get("JAVA_HOME") else []
-    candidates += sorted(Path("/usr/lib/jvm").glob("*"))
+    candidates += sorted(JVM_DIR.glob("*"))
     for home in candidates:
         if java_version(home / "bin" / "java") in SUPPORTED_JAVA:
             return home
