@@ -15,6 +15,7 @@ import pandas as pd
 from faults import (
     DAY,
     Fault,
+    RawEdit,
     at,
     copy,
     duplicate_row,
@@ -34,6 +35,8 @@ from genai_pipeline.simulation.population import ID_DAY_FACTOR, TIERS, cohort, e
 NEXT_DAY = DAY + dt.timedelta(days=1)
 DAY_ONE_USER = epoch_day(dt.date(2025, 12, 1)) * ID_DAY_FACTOR  # day 1's first user
 NOBODY = 424_242  # an id no table has
+# A day's first row under an id no row has (a day's ids are epoch_day * 1e9 + position).
+FRESH_ID_COPY = "select * replace ({key} + 500000000 as {key}) from day_rows order by {key} limit 1"
 GEN, SES, PRO, USR = "generations", "sessions", "prompts", "users"
 
 
@@ -44,12 +47,12 @@ def src(table: str, test: str) -> str:
 def raw_contract() -> list[Fault]:
     """One run: every source test, each broken on its own row of the day."""
     nulls = {
-        USR: ["user_id", "signup_at", "user_tier", "country", "acquisition_channel", "partition_date"],
-        SES: ["session_id", "user_id", "session_start", "session_end", "device", "partition_date"],
-        PRO: ["prompt_id", "session_id", "user_id", "prompt_text", "created_at", "partition_date"],
+        USR: ["user_id", "signup_at", "user_tier", "country", "acquisition_channel"],
+        SES: ["session_id", "user_id", "session_start", "session_end", "device"],
+        PRO: ["prompt_id", "session_id", "user_id", "prompt_text", "created_at"],
         GEN: [
             "generation_id", "prompt_id", "session_id", "user_id", "attempt_number", "model_name", "media_type",
-            "status", "cost_usd", "revenue_usd", "latency_ms", "downloaded", "created_at", "partition_date",
+            "status", "cost_usd", "revenue_usd", "latency_ms", "downloaded", "created_at",
         ],
     }  # fmt: skip
     faults = [
@@ -60,6 +63,17 @@ def raw_contract() -> list[Fault]:
         )
         for table, columns in nulls.items()
         for i, column in enumerate(columns)
+    ]
+    # The day is a folder name, not a column of the file: a row without one is a file in a
+    # folder that names no day (a copy of yesterday's first row, under a fresh id).
+    keys = {USR: "user_id", SES: "session_id", PRO: "prompt_id", GEN: "generation_id"}
+    faults += [
+        fault(
+            f"{table} row with no partition day",
+            f"source_not_null_raw_{table}_partition_date",
+            raw=(RawEdit(table, DAY - dt.timedelta(days=1), FRESH_ID_COPY.format(key=key), without_day=True),),
+        )
+        for table, key in keys.items()
     ]
     values = [
         (USR, "user_tier", "trial", "source_accepted_values_raw_users_user_tier__free__pro__enterprise"),
@@ -265,7 +279,7 @@ def history_state() -> list[list[Fault]]:
                       f"from marts.fct_sessions where session_date = {old} limit 1",))],
         [fault("a user re-landed on a later day than their first sessions",
                "expression_is_true_dim_users_first_active_date_is_null_or_first_active_date_signup_date",
-               state=(f"delete from raw.users where user_id = {DAY_ONE_USER}",),
+               raw=(RawEdit(USR, dt.date(2025, 12, 1), f"select * from day_rows where user_id <> {DAY_ONE_USER}"),),
                frames=relanded_day_one_user)],
         [
             fault("a hole in the daily series", "assert_daily_metrics_complete",

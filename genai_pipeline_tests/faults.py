@@ -5,6 +5,8 @@ A fault is one of:
   run then lands and checks them), the way an upstream system breaks;
 - state: SQL run on the warehouse before the run, for what an earlier partial or manual
   write leaves behind outside the run's window;
+- raw: a landed raw day rewritten before the run (the raw layer is the raw zone's Parquet
+  files, not warehouse tables), for the same kind of leftover in the raw data;
 - model: one edit of a dbt model in a scratch copy of the project, for rules that only a
   changed model (a join that fans out, a dropped filter) can break;
 - metric: a backfill metric's query replaced by a broken one, for the metric checks that
@@ -25,11 +27,23 @@ DAY = dt.date(2025, 12, 16)  # the run's partition: day 16, after 15 clean days 
 
 
 @dataclass(frozen=True)
+class RawEdit:
+    """A landed table-day rewritten: `sql` over its rows (the view `day_rows`) replaces the
+    file of `day`, or, with `without_day`, lands beside it in a folder with no partition day."""
+
+    table: str
+    day: dt.date
+    sql: str
+    without_day: bool = False
+
+
+@dataclass(frozen=True)
 class Fault:
     name: str
     checks: frozenset[str]
     frames: Callable[[Frames], Frames] | None = None
     state: tuple[str, ...] = ()
+    raw: tuple[RawEdit, ...] = ()
     model: tuple[str, str, str] | None = None  # (file under dbt_project/, old text, new text)
     metric: Callable[[], dict] | None = field(default=None, repr=False)
 

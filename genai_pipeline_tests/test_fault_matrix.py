@@ -7,7 +7,6 @@ alert, and every check of the graph must be failed by some fault.
 
 import dataclasses
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -15,12 +14,14 @@ import pytest
 from dagster import AssetCheckKey, DagsterInstance, build_sensor_context
 from fault_matrix import METRIC_BREAKS, RUNS
 from faults import DAY, Fault
-from pipeline_support import scratch_project
+from pipeline_support import copy_warehouse, scratch_project
+from raw_edits import day_rows, land_without_day, rewrite_day
 
 import genai_pipeline.landing.raw_tables as raw_tables
 from genai_pipeline.alerts.sensors import check_failure_alert_sensor
 from genai_pipeline.alerts.sinks import AlertSinks
 from genai_pipeline.core.partitions import range_tags
+from genai_pipeline.core.paths import raw_zone_path
 from genai_pipeline.core.warehouse import WarehouseResource
 from genai_pipeline.definitions import build_defs, defs
 from genai_pipeline.metrics.catalog import registered_metrics
@@ -87,10 +88,16 @@ def run_day_with(faults: list[Fault], history: Path, folder: Path, monkeypatch) 
     """Day 16 through daily_job with the faults in place; (failed checks, alerted check -> the
     alert's description of the check's rule)."""
     warehouse = folder / "warehouse.duckdb"
-    shutil.copy(history, warehouse)
+    copy_warehouse(history, warehouse)
     with duckdb.connect(str(warehouse)) as conn:
         for sql in (sql for f in faults for sql in f.state):
             conn.execute(sql)
+    raw_zone = raw_zone_path({}, warehouse)
+    for edit in (edit for f in faults for edit in f.raw):
+        if edit.without_day:
+            land_without_day(raw_zone, edit.table, day_rows(raw_zone, edit.table, edit.day, edit.sql))
+        else:
+            rewrite_day(raw_zone, edit.table, edit.day, edit.sql)
     real = raw_tables.generate_day
 
     def faulty_day(settings, day):
@@ -159,7 +166,7 @@ def test_a_changed_column_type_fails_the_contract_and_nothing_below_it_runs(hist
     fct_generations' enforced contract: dbt refuses the model with its contract message before
     writing it, so the day's rows are not written and the models and checks below it do not run."""
     warehouse = tmp_path / "warehouse.duckdb"
-    shutil.copy(history, warehouse)
+    copy_warehouse(history, warehouse)
     edit = ("models/staging/raw/stg_generations.sql", "cast(latency_ms as integer)", "cast(latency_ms as double)")
     project = str(scratch_project(tmp_path, [edit]))
     result = defs.resolve_job_def("daily_job").execute_in_process(
