@@ -8,6 +8,7 @@ read back after a build (row counts, a failed test's rows).
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import socket
 from collections.abc import Iterator, Mapping
@@ -55,13 +56,8 @@ def spark_endpoint(environ: Mapping[str, str] | None = None) -> tuple[str, int]:
 def require_spark(environ: Mapping[str, str] | None = None) -> tuple[str, int]:
     """The server's host and port, once dbt-spark is importable and the port answers; else
     SparkUnavailableError whose one line says what to install or start."""
-    try:
-        import dbt.adapters.spark  # noqa: F401
-        import pyhive  # noqa: F401
-    except ImportError:
-        raise SparkUnavailableError(
-            "DBT_TARGET=spark but dbt-spark is not installed: run `make install-spark`"
-        ) from None
+    if not all(_installed(module) for module in ("dbt.adapters.spark", "pyhive")):
+        raise SparkUnavailableError("DBT_TARGET=spark but dbt-spark is not installed: run `make install-spark`")
     host, port = spark_endpoint(environ)
     try:
         socket.create_connection((host, port), timeout=CONNECT_TIMEOUT_S).close()
@@ -71,6 +67,13 @@ def require_spark(environ: Mapping[str, str] | None = None) -> tuple[str, int]:
             f"`make spark-server` (Java 17: `make java`), or set {HOST_ENV}/{PORT_ENV} to yours"
         ) from None
     return host, port
+
+
+def _installed(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):  # a parent package missing, or a module set to None
+        return False
 
 
 class SparkSqlConnection:
