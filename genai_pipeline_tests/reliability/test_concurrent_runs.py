@@ -47,12 +47,16 @@ def project_home(path):
 
 
 def write_intervals(instance, runs) -> list[tuple[float, float, str]]:
-    """(start, end, run) of every step of these runs, from their event logs."""
+    """(start, end, run) of every step of these runs that writes the warehouse, from their
+    event logs. Not the raw landing: it writes the raw zone's files, in no pool, and may
+    overlap anything."""
     intervals = []
     for run in runs:
         starts = {}
         for entry in instance.all_logs(run.run_id):
             kind = entry.dagster_event_type
+            if entry.step_key == "raw_activity":
+                continue
             if kind == DagsterEventType.STEP_START:
                 starts[entry.step_key] = entry.timestamp
             elif kind in (DagsterEventType.STEP_SUCCESS, DagsterEventType.STEP_FAILURE):
