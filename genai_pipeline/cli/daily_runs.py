@@ -8,7 +8,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from dagster import AssetCheckSeverity, AssetKey, DagsterInstance
+from dagster import AssetCheckSeverity, AssetKey, DagsterInstance, JobDefinition
 
 from genai_pipeline.cli import warehouse_stats
 from genai_pipeline.cli.common import QUIET_CONSOLE
@@ -18,6 +18,7 @@ from genai_pipeline.core.partitions import partition_bounds, range_tags
 from genai_pipeline.core.paths import raw_zone_path
 from genai_pipeline.core.warehouse import WarehouseResource
 from genai_pipeline.definitions import defs
+from genai_pipeline.transform.runner import DbtRunnerResource
 
 SIM_TAG = {"genai/source": "simulate"}
 RAW_KEY = AssetKey(["raw", "generations"])
@@ -63,12 +64,24 @@ def run_days(
 
 
 class Simulation:
-    def __init__(self, warehouse: Path, skip_dbt: bool = False, skip_tests: bool = False, instance=None):
+    def __init__(
+        self,
+        warehouse: Path,
+        skip_dbt: bool = False,
+        skip_tests: bool = False,
+        instance=None,
+        dbt: DbtRunnerResource | None = None,
+        job: JobDefinition | None = None,
+    ):
+        """dbt: another engine's dbt resource than the code location's (DBT_TARGET when it
+        loaded), so one process can run both engines (bench spark); job: another resolved job
+        than the daily job (e.g. a subset of its assets)."""
         self.warehouse = warehouse
         self.skip_dbt = skip_dbt
         self.instance = instance or DagsterInstance.get()
+        self.dbt = dbt
         name = RAW_ONLY_JOB if skip_dbt else MODELS_ONLY_JOB if skip_tests else DAILY_JOB
-        self.job = defs.resolve_job_def(name)
+        self.job = job or defs.resolve_job_def(name)
         self.progress_key = RAW_KEY if skip_dbt else METRICS_KEY
 
     def completed_days(self) -> set[dt.date]:
@@ -108,7 +121,10 @@ class Simulation:
                 instance=self.instance,
                 tags=tags,
                 # dbt builds on the warehouse resource's file too: one override moves both.
-                resources={"warehouse": WarehouseResource(database=str(self.warehouse))},
+                resources={
+                    "warehouse": WarehouseResource(database=str(self.warehouse)),
+                    **({"dbt": self.dbt} if self.dbt else {}),
+                },
                 raise_on_error=False,
             )
         seconds = (dt.datetime.now() - started).total_seconds()
