@@ -122,7 +122,8 @@ backfill: install manifest
 dev: install manifest
 	.venv/bin/genai-pipeline dev --port $(PORT)
 
-bench: install manifest postgres
+# bench spark starts its own local Spark Thrift Server: the `spark` extra and Java 17 first.
+bench: install manifest postgres install-spark java
 	.venv/bin/genai-pipeline bench
 
 clean:

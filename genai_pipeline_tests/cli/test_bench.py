@@ -22,10 +22,12 @@ LAST_LINE = {
 NEEDS_POSTGRES = {"storage"}
 # Its smoke run starts live `dagster dev` servers: e2e/test_bench_launched.py (make e2e).
 NEEDS_DAGSTER_DEV = {"launched"}
+# Its smoke run starts a Spark Thrift Server (Java 17): spark/test_bench_spark.py (make test-spark).
+NEEDS_SPARK = {"spark"}
 
 
 def test_every_benchmark_has_a_smoke_run():
-    assert set(LAST_LINE) | NEEDS_POSTGRES | NEEDS_DAGSTER_DEV == set(BENCHMARKS)
+    assert set(LAST_LINE) | NEEDS_POSTGRES | NEEDS_DAGSTER_DEV | NEEDS_SPARK == set(BENCHMARKS)
 
 
 @pytest.mark.parametrize("name", sorted(LAST_LINE))

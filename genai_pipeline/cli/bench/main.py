@@ -13,6 +13,7 @@ from genai_pipeline.cli.bench.landing import bench_landing
 from genai_pipeline.cli.bench.launched import bench_launched
 from genai_pipeline.cli.bench.scale import bench_scale
 from genai_pipeline.cli.bench.simulate import bench_simulate
+from genai_pipeline.cli.bench.spark import bench_spark
 from genai_pipeline.cli.bench.storage import bench_storage
 from genai_pipeline.cli.common import fail
 
@@ -25,6 +26,7 @@ BENCHMARKS: dict[str, Callable[[bool], None]] = {
     "storage": bench_storage,
     "launched": bench_launched,
     "scale": bench_scale,
+    "spark": bench_spark,
 }
 
 
