@@ -32,6 +32,8 @@ from genai_pipeline.quality.anomaly_scoring import (
     DayScore,
     score_day,
 )
+from genai_pipeline.transform.spark_target import dbt_target, engine_pool
+from genai_pipeline.transform.sql_engine import target_engine
 
 DAILY_METRICS = AssetKey("daily_metrics")
 TABLE = "metrics.daily_metrics"
@@ -90,13 +92,19 @@ def result(metric: str, scores: list[DayScore]) -> AssetCheckResult:
     )
 
 
-@multi_asset_check(specs=SPECS, can_subset=True, pool="duckdb", name="daily_metrics_anomalies")
+def daily_metrics_rows(warehouse: WarehouseResource, target: str | None = None) -> list[tuple]:
+    """(metric_date, each KPI) per day, oldest first, from the engine DBT_TARGET names (the
+    DuckDB warehouse or the Spark server the dbt assets built daily_metrics on)."""
+    columns = ", ".join(rule.column for rule in METRICS.values())
+    with target_engine(warehouse, target) as engine:
+        return engine.rows(f"select metric_date, {columns} from {TABLE} order by metric_date")
+
+
+@multi_asset_check(specs=SPECS, can_subset=True, pool=engine_pool(dbt_target()), name="daily_metrics_anomalies")
 def daily_metrics_anomalies(
     context: AssetCheckExecutionContext, warehouse: WarehouseResource
 ) -> Iterator[AssetCheckResult]:
-    columns = ", ".join(rule.column for rule in METRICS.values())
-    with warehouse.get_connection() as conn:
-        rows = conn.execute(f"select metric_date, {columns} from {TABLE} order by metric_date").fetchall()
+    rows = daily_metrics_rows(warehouse)
     history = {row[0]: dict(zip(METRICS, row[1:], strict=True)) for row in rows}
     days = days_to_score(context, rows[-1][0] if rows else None)
     selected = {key.name for key in context.selected_asset_check_keys}

@@ -82,11 +82,11 @@ class SparkSqlConnection:
     callers (`quote_identifier`); no parameters: the values pasted in are validated dates."""
 
     def __init__(self, cursor: Any) -> None:
-        self._cursor = cursor
+        self.cursor = cursor
 
     def execute(self, sql: str) -> Any:
-        self._cursor.execute(sql)
-        return self._cursor
+        self.cursor.execute(sql)
+        return self.cursor
 
 
 @contextmanager
