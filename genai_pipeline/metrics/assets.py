@@ -34,6 +34,8 @@ from genai_pipeline.metrics.automation import FOLLOWS_ITS_MARTS
 from genai_pipeline.metrics.catalog import registered_metrics
 from genai_pipeline.metrics.spec import MetricSpec, MetricWindow
 from genai_pipeline.metrics.store import check_sql, evaluate_checks, write_window
+from genai_pipeline.transform.spark_target import dbt_target, engine_pool
+from genai_pipeline.transform.sql_engine import DuckDBEngine, SparkEngine, engine_kind, target_engine
 
 GROUP = "backfill_metrics"
 NUMERIC_TYPES = ("DECIMAL", "DOUBLE", "FLOAT", "REAL", "INTEGER", "BIGINT", "SMALLINT", "TINYINT", "HUGEINT")
@@ -52,15 +54,17 @@ def metric_series(columns: Mapping[str, Any]) -> dict[str, str]:
     return series
 
 
-def window_of(context: AssetExecutionContext, conn: duckdb.DuckDBPyConnection, spec: MetricSpec) -> MetricWindow:
+def window_of(context: AssetExecutionContext, engine: DuckDBEngine | SparkEngine, spec: MetricSpec) -> MetricWindow:
     """One partition or a whole single-run range (``context.partition_key`` raises on a
     range). A checks-only run has no partition: its checks read every day in the table."""
     if context.has_partition_key or context.has_partition_key_range:
         window = context.partition_time_window
         return MetricWindow(window.start.date(), window.end.date())
     try:
-        [(first, last)] = conn.execute(f"select min(metric_date), max(metric_date) from {spec.table}").fetchall()
-    except duckdb.CatalogException:
+        [(first, last)] = engine.rows(f"select min(metric_date), max(metric_date) from {spec.table}")
+    except Exception as error:  # no table yet: duckdb's CatalogException, Spark's TABLE_OR_VIEW_NOT_FOUND
+        if not (isinstance(error, duckdb.CatalogException) or "TABLE_OR_VIEW_NOT_FOUND" in str(error)):
+            raise
         first = last = None
     if first is None:
         return MetricWindow(dt.date.min, dt.date.min)
@@ -95,7 +99,7 @@ def build_metric_asset(spec: MetricSpec, backfill_policy: BackfillPolicy | None 
         deps=[AssetKey(model) for model in spec.reads],
         owners=[spec.owner],
         automation_condition=FOLLOWS_ITS_MARTS,
-        kinds={"duckdb", "sql"},
+        kinds={engine_kind(), "sql"},
         metadata={
             "dagster/table_name": spec.table,
             "dagster/column_schema": schema,
@@ -113,18 +117,21 @@ def build_metric_asset(spec: MetricSpec, backfill_policy: BackfillPolicy | None 
         check_specs=check_specs(spec),
         partitions_def=daily_partitions,
         backfill_policy=backfill_policy or BackfillPolicy.single_run(),
-        pool="duckdb",
+        # the engine's pool, as the dbt assets' (DBT_TARGET when the code location loads)
+        pool=engine_pool(dbt_target()),
         can_subset=True,
     )
     def metric_asset(context: AssetExecutionContext, warehouse: WarehouseResource) -> Iterator:
         selected_checks = {key.name for key in context.selected_asset_check_keys}
-        with warehouse.get_connection() as conn:
-            window = window_of(context, conn, spec)
-            counts = write_window(conn, spec, window) if spec.key in context.selected_asset_keys else None
+        # DBT_TARGET names the engine: the DuckDB warehouse, or the Spark server the marts are on
+        with target_engine(warehouse) as engine:
+            window = window_of(context, engine, spec)
+            counts = write_window(engine, spec, window) if spec.key in context.selected_asset_keys else None
             plotted = PlottedTable(spec.table, "metric_date", metric_series(spec.columns))
             days = [day.isoformat() for day in window.days] if counts is not None else []
-            per_partition = partition_metadata(conn, plotted, days)
-            outcomes = [o for o in evaluate_checks(conn, spec, window) if o.name in selected_checks]
+            # the per-day plot numbers are DuckDB SQL (as for the dbt assets): left out on Spark
+            per_partition = partition_metadata(engine.conn, plotted, days) if isinstance(engine, DuckDBEngine) else {}
+            outcomes = [o for o in evaluate_checks(engine, spec, window) if o.name in selected_checks]
         # Per-day numbers for the UI's plots, even when one result covers a whole range.
         for partition, numbers in per_partition.items():
             context.add_asset_metadata(numbers, asset_key=spec.key, partition_key=partition)

@@ -4,9 +4,15 @@ Each query reads only ``marts.*``, takes the window as ``$start``/``$end`` (end 
 and its constants as bound parameters, and returns one row per (entity id, metric_date).
 Values are computed row by row in a fixed order (or in DECIMAL), so the same day gives
 byte-identical rows whether it runs alone or inside a year-long backfill.
+
+The SQL is written once for DuckDB and Spark (transform/sql_engine.py binds the parameters per
+engine): no lambdas (DuckDB and Spark spell them differently), no table functions (range,
+unnest vs explode), no GROUP BY ALL in the metric queries; a list parameter is a DuckDB list or
+a Spark array(); rounding goes through DECIMAL(38, 9) (DuckDB rounds a double's binary value,
+Spark its decimal form, so 1.00005 would round apart).
 """
 
-import duckdb
+from typing import Any
 
 from genai_pipeline.metrics.spec import Column, MetricWindow, backfill_metric
 
@@ -40,6 +46,25 @@ ENGAGEMENT_DEPTH_TARGET = 5
 QUALITY_FLAGS = ("excellent", "good", "acceptable", "poor", "failed")
 
 
+def _window_days() -> str:
+    """The window's days, ``$start <= metric_date < $end``, as portable SQL: up to 10,000 days
+    from four digit tables (no range()/sequence(), which differ per engine)."""
+    digits = "(select * from (values (0), (1), (2), (3), (4), (5), (6), (7), (8), (9)) as d(n))"
+    offset = "ones.n + 10 * tens.n + 100 * hundreds.n + 1000 * thousands.n"
+    return (
+        f"select date_add($start, {offset}) as metric_date "
+        f"from {digits} ones cross join {digits} tens cross join {digits} hundreds cross join {digits} thousands "
+        f"where date_add($start, {offset}) < $end"
+    )
+
+
+WINDOW_DAYS_SQL = _window_days()
+
+
+def _numbered(prefix: str, values: list[Any]) -> dict[str, Any]:
+    return {f"{prefix}_{i}": value for i, value in enumerate(values)}
+
+
 @backfill_metric(
     entity="prompt_id",
     reads=["dim_prompts"],
@@ -54,7 +79,7 @@ QUALITY_FLAGS = ("excellent", "good", "acceptable", "poor", "failed")
     },
     expected="select prompt_id, prompt_date from marts.dim_prompts where prompt_date >= $start and prompt_date < $end",
 )
-def prompt_toxicity(conn: duckdb.DuckDBPyConnection, window: MetricWindow) -> duckdb.DuckDBPyRelation:
+def prompt_toxicity(conn: Any, window: MetricWindow) -> Any:
     """Keyword-based toxicity of each prompt, by prompt day: a score in [0, 1].
 
     The prompt is split into lower-case words ([a-z]+, so "gunther" is not "gun"); each
@@ -62,24 +87,33 @@ def prompt_toxicity(conn: duckdb.DuckDBPyConnection, window: MetricWindow) -> du
     its weight, more words push the score towards 1 without ever leaving [0, 1]. A prompt
     without risky words (or without text) scores 0.
     """
+    # The product in the keywords' sorted order (a factor 1.0 where a keyword is absent is exact).
+    words = sorted(TOXIC_KEYWORDS)
+    factors = " * ".join(
+        f"(case when array_contains(matched, $word_{i}) then 1 - $weight_{i} else cast(1 as double) end)"
+        for i in range(len(words))
+    )
     return conn.sql(
-        """
+        f"""
         with prompts as (
             select prompt_id, prompt_date,
-                   list_sort(list_distinct(list_filter(
-                       regexp_extract_all(lower(coalesce(prompt_text, '')), '[a-z]+'),
-                       lambda word: list_contains($words, word)))) as matched
+                   array_sort(array_intersect(
+                       regexp_extract_all(lower(coalesce(prompt_text, '')), '([a-z]+)', 1), $words
+                   )) as matched
             from marts.dim_prompts
             where prompt_date >= $start and prompt_date < $end
         )
         select prompt_id, prompt_date as metric_date,
-               cast(round(1 - list_reduce(
-                   matched, lambda kept, word: kept * (1 - $weights[list_position($words, word)]), 1.0
-               ), 4) as decimal(5, 4)) as toxicity_score,
-               cast(matched as varchar[]) as matched_keywords
+               cast(round(cast(1 - {factors} as decimal(38, 9)), 4) as decimal(5, 4)) as toxicity_score,
+               matched as matched_keywords
         from prompts
         """,
-        params={**window.params, "words": list(TOXIC_KEYWORDS), "weights": list(TOXIC_KEYWORDS.values())},
+        params={
+            **window.params,
+            "words": words,
+            **_numbered("word", words),
+            **_numbered("weight", [TOXIC_KEYWORDS[w] for w in words]),
+        },
     )
 
 
@@ -95,41 +129,46 @@ def prompt_toxicity(conn: duckdb.DuckDBPyConnection, window: MetricWindow) -> du
             "DECIMAL(18, 6)", "cumulative_revenue_usd * tier multiplier (free 1.0, pro 1.5, enterprise 2.0)", min=0
         ),
     },
-    expected="select user_id, day from marts.dim_users, "
-    "(select cast(range as date) as day from range(cast($start as timestamp), cast($end as timestamp), interval 1 day)) "
-    "where signup_date <= day",
+    expected=f"select user_id, days.metric_date from marts.dim_users join ({WINDOW_DAYS_SQL}) days "
+    "on signup_date <= days.metric_date",
 )
-def user_lifetime_value(conn: duckdb.DuckDBPyConnection, window: MetricWindow) -> duckdb.DuckDBPyRelation:
+def user_lifetime_value(conn: Any, window: MetricWindow) -> Any:
     """Lifetime value of each user as of each day: a daily snapshot, so history can be backfilled.
 
     One row per user and day from the signup day on: the revenue of the user's sessions up
     to and including that day, times the tier multiplier (free 1.0, pro 1.5, enterprise 2.0).
     Only data up to the day is read, so a day's snapshot is the same whenever it is computed.
-    Money is DECIMAL: the running sums do not depend on row order.
+    Money is DECIMAL: the running sums do not depend on row order. The sums are cast to
+    DECIMAL(28, 8) before they are added: Spark widens a sum to DECIMAL(38, 8), and the sum of
+    two of those loses a digit of scale (a second rounding DuckDB does not do).
     """
+    tiers = list(TIER_VALUE_MULTIPLIER)
+    tier_rows = ", ".join(f"($tier_{i}, $multiplier_{i})" for i in range(len(tiers)))
     return conn.sql(
-        """
-        with days as (
-            select cast(range as date) as metric_date
-            from range(cast($start as timestamp), cast($end as timestamp), interval 1 day)
+        f"""
+        with days as ({WINDOW_DAYS_SQL}),
+        tiers as (
+            select user_tier, cast(multiplier as decimal(6, 3)) as multiplier
+            from (values {tier_rows}) as t(user_tier, multiplier)
         ),
-        tiers as (select unnest($tiers) as user_tier, cast(unnest($multipliers) as decimal(6, 3)) as multiplier),
         users as (
             select user_id, user_tier, signup_date from marts.dim_users where signup_date < $end
         ),
         before_window as (
-            select user_id, sum(revenue_usd) as revenue from marts.fct_sessions
+            select user_id, cast(sum(revenue_usd) as decimal(28, 8)) as revenue from marts.fct_sessions
             where session_date < $start group by user_id
         ),
         in_window as (
-            select user_id, session_date as metric_date, sum(revenue_usd) as revenue from marts.fct_sessions
-            where session_date >= $start and session_date < $end group by all
+            select user_id, session_date as metric_date, cast(sum(revenue_usd) as decimal(28, 8)) as revenue
+            from marts.fct_sessions
+            where session_date >= $start and session_date < $end group by user_id, session_date
         ),
         running as (
             select users.user_id, days.metric_date, users.user_tier,
-                   coalesce(before_window.revenue, 0) + sum(coalesce(in_window.revenue, 0)) over (
-                       partition by users.user_id order by days.metric_date rows unbounded preceding
-                   ) as revenue
+                   coalesce(before_window.revenue, 0) + cast(sum(coalesce(in_window.revenue, 0)) over (
+                       partition by users.user_id order by days.metric_date
+                       rows between unbounded preceding and current row
+                   ) as decimal(28, 8)) as revenue
             from users
             join days on users.signup_date <= days.metric_date
             left join before_window on before_window.user_id = users.user_id
@@ -138,12 +177,12 @@ def user_lifetime_value(conn: duckdb.DuckDBPyConnection, window: MetricWindow) -
         select running.user_id, running.metric_date, running.user_tier,
                cast(running.revenue as decimal(18, 6)) as cumulative_revenue_usd,
                cast(running.revenue * tiers.multiplier as decimal(18, 6)) as lifetime_value_usd
-        from running left join tiers using (user_tier)
+        from running left join tiers on tiers.user_tier = running.user_tier
         """,
         params={
             **window.params,
-            "tiers": list(TIER_VALUE_MULTIPLIER),
-            "multipliers": list(TIER_VALUE_MULTIPLIER.values()),
+            **_numbered("tier", tiers),
+            **_numbered("multiplier", [TIER_VALUE_MULTIPLIER[t] for t in tiers]),
         },
     )
 
@@ -162,7 +201,7 @@ def user_lifetime_value(conn: duckdb.DuckDBPyConnection, window: MetricWindow) -
     expected="select session_id, session_date from marts.fct_sessions "
     "where session_date >= $start and session_date < $end",
 )
-def session_engagement_score(conn: duckdb.DuckDBPyConnection, window: MetricWindow) -> duckdb.DuckDBPyRelation:
+def session_engagement_score(conn: Any, window: MetricWindow) -> Any:
     """How engaged each session was, by session day: a score in [0, 100], higher = more engaged.
 
     30 * downloads / generations + 30 * thumbs_up / generations
@@ -173,11 +212,12 @@ def session_engagement_score(conn: duckdb.DuckDBPyConnection, window: MetricWind
     return conn.sql(
         """
         select session_id, session_date as metric_date,
-               cast(round(
-                   30 * least(1.0, coalesce(download_count / nullif(generation_count, 0), 0))
-                 + 30 * least(1.0, coalesce(thumbs_up_count / nullif(generation_count, 0), 0))
+               cast(round(cast(
+                   30 * least(1.0, coalesce(cast(download_count as double) / nullif(generation_count, 0), 0))
+                 + 30 * least(1.0, coalesce(cast(thumbs_up_count as double) / nullif(generation_count, 0), 0))
                  + 20 * least(1.0, greatest(0, prompt_count) / $target)
-                 + 20 * least(1.0, greatest(0, generation_count) / $target), 2) as decimal(5, 2)) as engagement_score
+                 + 20 * least(1.0, greatest(0, generation_count) / $target)
+               as decimal(38, 9)), 2) as decimal(5, 2)) as engagement_score
         from marts.fct_sessions
         where session_date >= $start and session_date < $end
         """,
@@ -197,7 +237,7 @@ def session_engagement_score(conn: duckdb.DuckDBPyConnection, window: MetricWind
     expected="select generation_id, generation_date from marts.fct_generations "
     "where generation_date >= $start and generation_date < $end",
 )
-def generation_quality_flag(conn: duckdb.DuckDBPyConnection, window: MetricWindow) -> duckdb.DuckDBPyRelation:
+def generation_quality_flag(conn: Any, window: MetricWindow) -> Any:
     """Quality of each generation, by generation day, from status, latency and feedback.
 
     With share = latency_ms / the media type's timeout (image 30 s, video 180 s), the first
@@ -208,11 +248,13 @@ def generation_quality_flag(conn: duckdb.DuckDBPyConnection, window: MetricWindo
       good        share <= 0.25 (fast, no complaint), or thumbs up (slower);
       acceptable  the rest: succeeded, no complaint, share in (0.25, 0.75] or unknown latency.
     """
+    media = list(LATENCY_BUDGET_MS)
+    budget = " ".join(f"when $media_{i} then $budget_{i}" for i in range(len(media)))
     return conn.sql(
-        """
+        f"""
         with shares as (
             select generation_id, generation_date, status, feedback,
-                   latency_ms / $budgets[list_position($media, media_type)] as share
+                   latency_ms / (case media_type {budget} end) as share
             from marts.fct_generations
             where generation_date >= $start and generation_date < $end
         )
@@ -224,12 +266,12 @@ def generation_quality_flag(conn: duckdb.DuckDBPyConnection, window: MetricWindo
                    when share <= 0.25 or feedback = 'thumbs_up' then 'good'
                    else 'acceptable'
                end as quality_flag,
-               cast(round(share, 4) as decimal(7, 4)) as latency_share
+               cast(round(cast(share as decimal(38, 9)), 4) as decimal(7, 4)) as latency_share
         from shares
         """,
         params={
             **window.params,
-            "media": list(LATENCY_BUDGET_MS),
-            "budgets": [float(v) for v in LATENCY_BUDGET_MS.values()],
+            **_numbered("media", media),
+            **_numbered("budget", [float(LATENCY_BUDGET_MS[m]) for m in media]),
         },
     )

@@ -1,6 +1,6 @@
 """What a backfill metric is, and the decorator that registers one.
 
-A metric is a function ``(conn, window) -> DuckDBPyRelation`` over the marts, with one row
+A metric is a function ``(conn, window) -> conn.sql(query, params=...)`` over the marts, with one row
 per (entity id, metric_date) for the days of ``window`` (end exclusive), declared with
 ``@backfill_metric``: its entity, the marts it reads, its value columns and their bounds.
 metrics/assets.py turns each registered metric into a daily-partitioned asset.
@@ -10,8 +10,8 @@ import datetime as dt
 import inspect
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-import duckdb
 from dagster import AssetKey
 
 SCHEMA = "backfill_metrics"
@@ -65,7 +65,9 @@ class MetricSpec:
     columns: Mapping[str, Column]
     expected: str
     owner: str
-    compute: Callable[[duckdb.DuckDBPyConnection, MetricWindow], duckdb.DuckDBPyRelation] = field(repr=False)
+    # (conn, window) -> conn.sql(query, params=...): a DuckDB relation on DuckDB; on Spark, conn is
+    # transform/sql_engine.py's SparkEngine and the result the bound query (SQL both engines read)
+    compute: Callable[[Any, MetricWindow], Any] = field(repr=False)
 
     @property
     def table(self) -> str:
@@ -80,8 +82,24 @@ class MetricSpec:
         columns += [f"{name} {column.type}" for name, column in self.columns.items()]
         return f"CREATE TABLE IF NOT EXISTS {self.table} ({', '.join(columns)})"
 
+    def create_table_sql_spark(self) -> str:
+        """The table on Spark: Parquet, one partition (folder) per metric_date."""
+        columns = [f"{self.entity} BIGINT", *(f"{n} {spark_type(c.type)}" for n, c in self.columns.items())]
+        return (
+            f"CREATE TABLE IF NOT EXISTS {self.table} ({', '.join(columns)}, metric_date DATE) "
+            "USING parquet PARTITIONED BY (metric_date)"
+        )
+
     def column_names(self) -> list[str]:
         return [self.entity, "metric_date", *self.columns]
+
+
+def spark_type(duckdb_type: str) -> str:
+    """A column's DuckDB type as Spark spells it (VARCHAR -> STRING, X[] -> ARRAY<X>)."""
+    text = duckdb_type.strip()
+    if text.endswith("[]"):
+        return f"ARRAY<{spark_type(text[:-2])}>"
+    return "STRING" if text.upper() == "VARCHAR" else text
 
 
 # Every metric registered so far, by name (metrics/catalog.py adds the built-in library).

@@ -1,14 +1,23 @@
-"""A backfill metric's table: the window write (ONE transaction), the dry-run preview and
-the checks, as plain DuckDB so the asset, the CLI's dry-run and the tests share them."""
+"""A backfill metric's table: the window write, the dry-run preview and the checks, shared by
+the asset, the CLI's dry-run and the tests, on either engine (transform/sql_engine.py).
+
+DuckDB replaces the window's days in ONE transaction (delete + insert). Spark keeps the table
+as Parquet partitioned by metric_date and replaces the window's days with one
+`insert overwrite ... partition (metric_date)` in dynamic partition-overwrite mode (only the
+days the query returns rows for are replaced; the job commits its files all at once). The
+checks are the same SQL on both engines.
+"""
 
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import duckdb
 
 from genai_pipeline.metrics.spec import SCHEMA, MetricSpec, MetricWindow
+from genai_pipeline.transform.sql_engine import DuckDBEngine, SparkEngine, as_engine
 
 SAMPLE_ROWS = 5
 ROWS_VIEW = "metric_rows"
@@ -25,18 +34,37 @@ def metric_rows(
         yield cursor
 
 
-def preview_counts(conn: duckdb.DuckDBPyConnection, spec: MetricSpec, window: MetricWindow) -> dict[dt.date, int]:
+def preview_counts(conn: Any, spec: MetricSpec, window: MetricWindow) -> dict[dt.date, int]:
     """Rows per day the metric would write for ``window``; reads only."""
-    with metric_rows(conn, spec, window) as cursor:
+    engine = as_engine(conn)
+    if isinstance(engine, SparkEngine):
+        query = spec.compute(engine, window).sql
+        counts = engine.rows(f"select metric_date, count(*) from ({query}) r group by metric_date order by 1")
+        return {day: int(count) for day, count in counts}
+    with metric_rows(engine.conn, spec, window) as cursor:
         counts = cursor.execute(f"select metric_date, count(*) from {ROWS_VIEW} group by 1 order by 1").fetchall()
     return {day: int(count) for day, count in counts}
 
 
-def write_window(conn: duckdb.DuckDBPyConnection, spec: MetricSpec, window: MetricWindow) -> dict[dt.date, int]:
-    """Replaces the window's days of the metric's table in ONE transaction; rows per day.
+def _window_counts(engine: DuckDBEngine | SparkEngine, spec: MetricSpec, window: MetricWindow) -> dict[dt.date, int]:
+    counts = engine.rows(
+        f"select metric_date, count(*) from {spec.table} where metric_date >= $start and metric_date < $end "
+        "group by metric_date order by 1",
+        window.params,
+    )
+    return {day: int(count) for day, count in counts}
 
-    A failure anywhere before COMMIT leaves the table exactly as it was.
+
+def write_window(conn: Any, spec: MetricSpec, window: MetricWindow) -> dict[dt.date, int]:
+    """Replaces the window's days of the metric's table; rows per day.
+
+    On DuckDB in ONE transaction: a failure anywhere before COMMIT leaves the table exactly as
+    it was. On Spark one insert overwrite of the days' partitions (a failed job commits nothing).
     """
+    engine = as_engine(conn)
+    if isinstance(engine, SparkEngine):
+        return _write_window_spark(engine, spec, window)
+    conn = engine.conn
     names = ", ".join(spec.column_names())
     in_window = "metric_date >= $start AND metric_date < $end"
     with metric_rows(conn, spec, window) as cursor:
@@ -54,6 +82,20 @@ def write_window(conn: duckdb.DuckDBPyConnection, spec: MetricSpec, window: Metr
             cursor.execute("ROLLBACK")
             raise
     return {day: int(count) for day, count in counts}
+
+
+def _write_window_spark(engine: SparkEngine, spec: MetricSpec, window: MetricWindow) -> dict[dt.date, int]:
+    # the partition column goes last, as Spark stores it
+    names = ", ".join([spec.entity, *spec.columns, "metric_date"])
+    query = spec.compute(engine, window).sql
+    engine.execute(f"create schema if not exists {SCHEMA}")
+    engine.execute(spec.create_table_sql_spark())
+    # replace only the partitions the query writes (the default, static, would empty the table)
+    engine.execute("set spark.sql.sources.partitionOverwriteMode=dynamic")
+    engine.execute(
+        f"insert overwrite table {spec.table} partition (metric_date) select {names} from ({query}) metric_rows"
+    )
+    return _window_counts(engine, spec, window)
 
 
 @dataclass(frozen=True)
@@ -115,14 +157,14 @@ def check_sql(spec: MetricSpec) -> dict[str, tuple[str, str]]:
     return checks
 
 
-def evaluate_checks(conn: duckdb.DuckDBPyConnection, spec: MetricSpec, window: MetricWindow) -> list[CheckOutcome]:
+def evaluate_checks(conn: Any, spec: MetricSpec, window: MetricWindow) -> list[CheckOutcome]:
     """Every check over the window's rows: pass/fail, how many rows fail, and a sample."""
+    engine = as_engine(conn)
     outcomes = []
     for name, (sql, description) in check_sql(spec).items():
-        cursor = conn.execute(f"select * from ({sql}) limit {SAMPLE_ROWS}", window.params)
-        columns = [d[0] for d in cursor.description]
-        sample = [dict(zip(columns, map(_plain, row), strict=True)) for row in cursor.fetchall()]
-        failing = conn.execute(f"select count(*) from ({sql})", window.params).fetchall()[0][0] if sample else 0
+        columns, rows = engine.columns_and_rows(f"select * from ({sql}) failing limit {SAMPLE_ROWS}", window.params)
+        sample = [dict(zip(columns, map(_plain, row), strict=True)) for row in rows]
+        failing = engine.rows(f"select count(*) from ({sql}) failing", window.params)[0][0] if sample else 0
         outcomes.append(CheckOutcome(name, failing == 0, int(failing), sample, description))
     return outcomes
 
