@@ -6,15 +6,13 @@ import subprocess
 import sys
 
 import pytest
-from dagster import AssetSelection
-from spark_support import FIRST_DAY, build
+from spark_support import FIRST_DAY, build_dbt_models
 
 from genai_pipeline.cli.main import main
 from genai_pipeline.core.settings import SettingsError
 from genai_pipeline.instance import local_spark
 from genai_pipeline.instance.local_processes import free_port
 from genai_pipeline.instance.local_spark import SparkServerError, java_home, local_thrift_server
-from genai_pipeline.transform.assets import dbt_models
 from genai_pipeline.transform.spark_target import SparkUnavailableError, require_spark, spark_endpoint
 
 pytestmark = pytest.mark.spark
@@ -39,7 +37,7 @@ def test_the_cli_with_no_spark_server_exits_1_in_one_line_and_writes_nothing(tmp
 def test_a_dagster_run_with_no_spark_server_fails_its_dbt_step_before_dbt_runs(tmp_path, monkeypatch):
     monkeypatch.setenv("GENAI_SPARK_PORT", str(free_port()))
     warehouse = tmp_path / "spark.duckdb"
-    result = build(warehouse, "spark", AssetSelection.assets(dbt_models), partition_key=FIRST_DAY.isoformat())
+    result = build_dbt_models(warehouse, "spark", partition_key=FIRST_DAY.isoformat())
     assert not result.success
     description = result.get_step_failure_events()[0].step_failure_data.user_failure_data.description
     assert "\n" not in description and "make spark-server" in description

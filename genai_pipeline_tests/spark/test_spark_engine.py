@@ -6,8 +6,7 @@ import shutil
 
 import duckdb
 import pytest
-from dagster import AssetSelection
-from spark_support import FIRST_DAY, build
+from spark_support import FIRST_DAY, run_dbt_job
 
 from genai_pipeline.transform.assets import dbt_models
 from genai_pipeline.transform.engine_comparison import Difference, compare_engines
@@ -30,7 +29,7 @@ def failed_checks(result) -> list:
     return [e.asset_check_key for e in result.get_asset_check_evaluations() if not e.passed]
 
 
-def test_three_days_build_on_spark_as_one_range_run_with_every_check_passing(engines):
+def test_three_days_build_on_spark_as_one_range_run_of_dbt_job_with_every_check_passing(engines):
     result = engines.spark_run
     assert result.success
     assert len(result.get_asset_check_evaluations()) == len(dbt_models.check_keys)
@@ -59,7 +58,7 @@ def test_duckdb_and_spark_build_the_same_marts_and_metrics(engines):
 
 def test_a_day_rebuilt_on_spark_replaces_that_day_only(engines):
     day_2 = FIRST_DAY.replace(day=2).isoformat()
-    rerun = build(engines.spark, "spark", AssetSelection.all(), partition_key=day_2)
+    rerun = run_dbt_job(engines.spark, "spark", partition_key=day_2)
     assert rerun.success and failed_checks(rerun) == []
     assert [str(d) for d in compare(engines.duckdb).differences] == []
 
