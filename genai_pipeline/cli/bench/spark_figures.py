@@ -1,5 +1,5 @@
-"""What bench spark measures in a run, read back from the run's own event log, and the cost of
-a trivial query on an open connection.
+"""What bench spark measures and prints: a run's figures read back from its own event log, the
+cost of a trivial query on an open connection, the side-by-side table, the engine comparison.
 
 dbt's per-node time is the "Execution Duration" dagster-dbt puts on every materialization,
 check evaluation and observation it translates from dbt's result events (node started to node
@@ -9,6 +9,7 @@ are the event log's STEP_START to STEP_SUCCESS/FAILURE timestamps.
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import time
@@ -17,11 +18,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import duckdb
 from dagster import DagsterEventType, DagsterInstance
+
+from genai_pipeline.transform.engine_comparison import compare_engines
+from genai_pipeline.transform.project import dbt_project
+from genai_pipeline.transform.spark_target import spark_connection
 
 DURATION_KEY = "Execution Duration"
 STEP_ENDS = (DagsterEventType.STEP_SUCCESS, DagsterEventType.STEP_FAILURE)
 WIDTH = 27  # a figure column
+SHOWN_DIFFERENCES = 10
 
 
 @dataclass
@@ -96,6 +103,23 @@ def process_age(pid: int) -> float:
     ticks = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19])
     uptime = float(Path("/proc/uptime").read_text().split()[0])
     return uptime - ticks / os.sysconf("SC_CLK_TCK")
+
+
+def comparison_line(duckdb_warehouse: Path) -> str:
+    """The engine comparison (transform/engine_comparison.py) of the DuckDB warehouse with the
+    Spark server the environment names, as the bench's last line(s)."""
+    manifest = json.loads(dbt_project.manifest_path.read_text())
+    with duckdb.connect(str(duckdb_warehouse), read_only=True) as local, spark_connection() as spark:
+        result = compare_engines(manifest, local, spark)
+    if result.same:
+        return (
+            f"engines agree on {len(result.row_counts)} tables ({sum(n for n, _ in result.row_counts.values()):,} rows)"
+        )
+    shown = [f"  {difference}" for difference in result.differences[:SHOWN_DIFFERENCES]]
+    more = len(result.differences) - len(shown)
+    return "\n".join(
+        [f"engines DIFFER: {len(result.differences)} difference(s)", *shown] + ([f"  ... {more} more"] if more else [])
+    )
 
 
 def select_one(conn: Any, repeats: int) -> tuple[float, float]:
