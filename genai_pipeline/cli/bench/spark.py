@@ -2,16 +2,15 @@
 
 Each engine: a fresh warehouse, raw zone and instance, and the CLI's path (Simulation, in
 process): a 7-day batch (one range run), then the next day as a one-day run. Spark is a local
-Thrift server (instance/local_spark.py) started here and always stopped. Both run the raw and
-dbt assets, every dbt test a check (the backfill metrics and anomaly checks read DuckDB's marts,
-which Spark does not write). Then the engines' tables are compared, and the landing bench's
+Thrift server (instance/local_spark.py) started here and always stopped. Both run dbt_job (raw
+landing, dbt models, every dbt test as a check: daily_job's metric library and anomaly checks
+are DuckDB SQL). Then the engines' tables are compared, and the landing bench's
 1-vs-2-process landing runs once the server is down.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import os
 import tempfile
 import time
@@ -20,14 +19,7 @@ from unittest import mock
 
 import duckdb
 import yaml
-from dagster import (
-    AssetSelection,
-    DagsterInstance,
-    Definitions,
-    JobDefinition,
-    define_asset_job,
-    in_process_executor,
-)
+from dagster import DagsterInstance
 
 from genai_pipeline.cli.bench.landing import landing_speedup
 from genai_pipeline.cli.bench.machine import machine
@@ -40,14 +32,12 @@ from genai_pipeline.cli.bench.spark_figures import (
     select_one,
 )
 from genai_pipeline.cli.daily_runs import Simulation
-from genai_pipeline.core.partitions import daily_partitions
 from genai_pipeline.core.paths import DBT_PROJECT_DIR
 from genai_pipeline.core.settings import SimulationSettings
 from genai_pipeline.definitions import defs
 from genai_pipeline.instance.local_spark import local_thrift_server
-from genai_pipeline.landing.raw_asset import raw_activity
 from genai_pipeline.transform import runner as dbt_runner
-from genai_pipeline.transform.assets import dbt_models
+from genai_pipeline.transform.definitions import DBT_JOB
 from genai_pipeline.transform.spark_target import HOST_ENV, PORT_ENV, SPARK_TARGET, spark_connection
 
 ENGINES = {"DuckDB": "dev", "Spark": SPARK_TARGET}
@@ -68,7 +58,7 @@ def _run_history(engine: str, warehouse: Path, plan: list[list[dt.date]]) -> dic
     dbt_runner.forget_parsed_projects()
     figures = {}
     with DagsterInstance.ephemeral() as instance:
-        sim = Simulation(warehouse, instance=instance, dbt=dbt, job=_engine_job())
+        sim = Simulation(warehouse, instance=instance, dbt=dbt, job=defs.resolve_job_def(DBT_JOB))
         for days in plan:
             started = time.perf_counter()
             outcome = sim.execute(days)[-1]
@@ -77,22 +67,6 @@ def _run_history(engine: str, warehouse: Path, plan: list[list[dt.date]]) -> dic
                 raise RuntimeError(f"spark benchmark: the {engine} run over {days[0]}..{days[-1]} failed")
             figures[_label(days)] = run_figures(instance, seconds, (outcome.checks_passed, outcome.checks_total))
     return figures
-
-
-@functools.cache
-def _engine_job() -> JobDefinition:
-    """The daily job's raw and dbt assets with their checks, resolved with the code location's
-    resources (a subset run of the daily job itself cannot take another dbt resource)."""
-    job = define_asset_job(
-        "bench_engine_job",
-        # dbt's tests only: the anomaly checks read DuckDB's daily_metrics, and the freshness
-        # checks judge the wall clock, not the run's days (the daily job leaves those out too)
-        selection=AssetSelection.assets(raw_activity, dbt_models).without_checks()
-        | AssetSelection.checks(*dbt_models.check_keys),
-        partitions_def=daily_partitions,
-        executor_def=in_process_executor,
-    )
-    return Definitions.merge(defs, Definitions(jobs=[job])).resolve_job_def(job.name)
 
 
 def _threads(target: str) -> int:
