@@ -30,6 +30,8 @@ from genai_pipeline.instance.storage import check_configured_storage
 from genai_pipeline.metrics.catalog import registered_metrics
 from genai_pipeline.metrics.spec import MetricWindow
 from genai_pipeline.metrics.store import preview_counts
+from genai_pipeline.transform.spark_target import dbt_target, is_spark
+from genai_pipeline.transform.sql_engine import target_engine
 
 MART_KEY = "fct_generations"
 CLI_TAGS = {"genai/source": "backfill-cli"}
@@ -107,11 +109,15 @@ def list_metrics(instance, metrics, out) -> int:
 
 def dry_run(instance, warehouse, specs, days, out) -> int:
     window = MetricWindow(days[0], days[-1] + dt.timedelta(days=1))
-    conn = connect_with_lock_retry(str(warehouse), timeout_seconds=lock_timeout_seconds(), read_only=True)
-    try:
-        counts = {spec.name: preview_counts(conn, spec, window) for spec in specs}
-    finally:
-        conn.close()
+    if is_spark(dbt_target()):  # the marts are on the Spark server
+        with target_engine(None) as engine:
+            counts = {spec.name: preview_counts(engine, spec, window) for spec in specs}
+    else:
+        conn = connect_with_lock_retry(str(warehouse), timeout_seconds=lock_timeout_seconds(), read_only=True)
+        try:
+            counts = {spec.name: preview_counts(conn, spec, window) for spec in specs}
+        finally:
+            conn.close()
     filled = {spec.name: set(instance.get_materialized_partitions(spec.key)) for spec in specs}
     width = max(len(spec.name) for spec in specs) + 3
     out(f"Dry run: {len(days)} partition(s) {days[0]}..{days[-1]} x {len(specs)} metric(s); nothing is written.")

@@ -1,7 +1,7 @@
 """Read-only figures the CLI prints: per-day KPIs and the weekly growth summary.
 
-They come from `metrics.daily_metrics` in the warehouse when dbt ran, or straight from the
-raw zone's Parquet files for `--skip-dbt` (read without opening the warehouse, which landing
+They come from `metrics.daily_metrics` on the engine DBT_TARGET names (the warehouse file, or
+the Spark server) when dbt ran, or straight from the raw zone's Parquet files for `--skip-dbt` (read without opening the warehouse, which landing
 does not need); never from the CLI's own bookkeeping.
 """
 
@@ -12,10 +12,12 @@ import duckdb
 
 from genai_pipeline.core.paths import raw_zone_path
 from genai_pipeline.core.warehouse import connect_with_lock_retry, lock_timeout_seconds
+from genai_pipeline.transform.spark_target import dbt_target, is_spark
+from genai_pipeline.transform.sql_engine import target_engine
 
 FROM_METRICS = """
     select metric_date as day, new_users, total_users, generations, revenue_usd, success_rate_pct
-    from metrics.daily_metrics where metric_date >= ? and metric_date <= ?
+    from metrics.daily_metrics where metric_date >= $first and metric_date <= $last
 """
 FROM_RAW = """
     with g as (
@@ -38,15 +40,28 @@ FROM_RAW = """
 def _rows(warehouse: Path, first: dt.date, last: dt.date, from_raw: bool) -> list[dict]:
     if from_raw:
         return _raw_rows(raw_zone_path(warehouse=warehouse), first, last)
+    if is_spark(dbt_target()):
+        return _spark_rows(first, last)
     if not warehouse.exists():
         return []
     conn = connect_with_lock_retry(str(warehouse), timeout_seconds=lock_timeout_seconds(), read_only=True)
     try:
-        return _fetch(conn, FROM_METRICS, [first, last])
+        return _fetch(conn, FROM_METRICS, {"first": first, "last": last})
     except duckdb.CatalogException:
         return []
     finally:
         conn.close()
+
+
+def _spark_rows(first: dt.date, last: dt.date) -> list[dict]:
+    with target_engine(None) as engine:
+        try:
+            names, rows = engine.columns_and_rows(FROM_METRICS, {"first": first, "last": last})
+        except Exception as error:  # no daily_metrics yet
+            if "TABLE_OR_VIEW_NOT_FOUND" in str(error) or "SCHEMA_NOT_FOUND" in str(error):
+                return []
+            raise
+    return [dict(zip(names, row, strict=True)) for row in rows]
 
 
 def _raw_rows(root: Path, first: dt.date, last: dt.date) -> list[dict]:
