@@ -52,4 +52,3 @@ def build_dbt_models(warehouse: Path, target: str, **run) -> ExecuteInProcessRes
         raise_on_error=False,
         **run,
     )
-
