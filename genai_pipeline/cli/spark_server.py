@@ -26,8 +26,7 @@ def run_spark_server(args: argparse.Namespace) -> int:
         print(
             f"Spark Thrift Server on {server.host}:{server.port}, ready in {time.monotonic() - started:.1f} s "
             f"(metastore and warehouse in {folder}). In another shell: DBT_TARGET=spark {PORT_ENV}={server.port} "
-            "dagster job execute -m genai_pipeline.definitions -j dbt_job --tags <partition or range tags>; "
-            "Ctrl-C stops the server.",
+            "genai-pipeline simulate ...; Ctrl-C stops the server.",
             flush=True,
         )
         while server.process.poll() is None:

@@ -10,9 +10,9 @@ from genai_pipeline.transform.project import make_dbt_resource
 
 DBT_JOB = "dbt_job"
 
-# The raw landing, every dbt model and every dbt test: the part of the daily job that runs on
-# DuckDB and on Spark alike (DBT_TARGET). The metric library and the anomaly checks are DuckDB
-# SQL over the warehouse file, so daily_job needs DuckDB.
+# The raw landing, every dbt model and every dbt test, on DBT_TARGET's engine: the daily job
+# without the backfill metrics and the anomaly checks, for building and checking the models
+# alone (e.g. a new engine, the engine comparison, bench spark).
 dbt_job = define_asset_job(
     name=DBT_JOB,
     selection=(RAW | AssetSelection.assets(dbt_models)).without_checks()
@@ -20,7 +20,7 @@ dbt_job = define_asset_job(
     partitions_def=daily_partitions,
     executor_def=in_process_executor,
     tags=HOST_TAGS,
-    description="Land raw activity, build the dbt models and run every dbt test, on DBT_TARGET's engine.",
+    description="Land raw activity, build the dbt models and run every dbt test (no backfill metrics, no anomaly checks).",
 )
 
 defs = Definitions(assets=[dbt_models], jobs=[dbt_job], resources={"dbt": make_dbt_resource()})
