@@ -51,8 +51,9 @@ def land_days(
 
     workers > 1 lands the days in that many processes (one day each at a time). frames_for:
     where a day's rows come from (default: the simulation, looked up at call time so tests
-    can patch it); the benchmark passes rows generated beforehand, to time the writes alone.
-    It cannot cross into a worker process, so it lands in this one.
+    can patch it; a patch lives in this process only, so patched ranges use workers=1); the
+    benchmark passes rows generated beforehand, to time the writes alone. It cannot cross
+    into a worker process, so it lands in this one.
     """
     if workers > 1 and len(days) > 1 and frames_for is None:
         return pd.DataFrame(_land_in_pool(root, settings, days, workers))
