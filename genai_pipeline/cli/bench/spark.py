@@ -2,10 +2,10 @@
 
 Each engine: a fresh warehouse, raw zone and instance, and the CLI's path (Simulation, in
 process): a 7-day batch (one range run), then the next day as a one-day run. Spark is a local
-Thrift server (instance/local_spark.py) started here and always stopped. Both run dbt_job (raw
-landing, dbt models, every dbt test as a check: daily_job's metric library and anomaly checks
-are DuckDB SQL). Then the engines' tables are compared, and the landing bench's
-1-vs-2-process landing runs once the server is down.
+Thrift server (instance/local_spark.py) started here and always stopped. Both run the daily job
+(raw landing, dbt models and tests, the metric library, the anomaly checks) on their engine.
+Then the engines' tables are compared, and the landing bench's 1-vs-2-process landing runs
+once the server is down.
 """
 
 from __future__ import annotations
@@ -34,10 +34,8 @@ from genai_pipeline.cli.bench.spark_figures import (
 from genai_pipeline.cli.daily_runs import Simulation
 from genai_pipeline.core.paths import DBT_PROJECT_DIR
 from genai_pipeline.core.settings import SimulationSettings
-from genai_pipeline.definitions import defs
 from genai_pipeline.instance.local_spark import local_thrift_server
 from genai_pipeline.transform import runner as dbt_runner
-from genai_pipeline.transform.definitions import DBT_JOB
 from genai_pipeline.transform.spark_target import HOST_ENV, PORT_ENV, SPARK_TARGET, spark_connection
 
 ENGINES = {"DuckDB": "dev", "Spark": SPARK_TARGET}
@@ -57,8 +55,9 @@ def _run_history(engine: str, warehouse: Path, plan: list[list[dt.date]]) -> dic
     )
     dbt_runner.forget_parsed_projects()
     figures = {}
-    with DagsterInstance.ephemeral() as instance:
-        sim = Simulation(warehouse, instance=instance, dbt=dbt, job=defs.resolve_job_def(DBT_JOB))
+    # DBT_TARGET at run time sends the metric assets and anomaly checks to the same engine
+    with DagsterInstance.ephemeral() as instance, mock.patch.dict(os.environ, {"DBT_TARGET": ENGINES[engine]}):
+        sim = Simulation(warehouse, instance=instance, dbt=dbt)
         for days in plan:
             started = time.perf_counter()
             outcome = sim.execute(days)[-1]

@@ -89,6 +89,7 @@ def print_runs(results: dict[str, dict[str, RunFigures]]) -> None:
         "run total": lambda f: f"{f.seconds:.1f} s",
         "  raw landing step": lambda f: f"{f.steps.get('raw_activity', 0):.1f} s",
         "  dbt step": lambda f: f"{f.steps.get('dbt_models', 0):.1f} s",
+        "  metric and anomaly steps": lambda f: f"{sum(f.steps.values()) - f.steps.get('raw_activity', 0) - f.steps.get('dbt_models', 0):.1f} s",
         "dbt nodes run": lambda f: str(sum(len(v) for v in f.nodes.values())),
         "  models: n × median, sum": lambda f: node_summary(f.nodes.get("model", [])),
         "  tests: n × median, sum": lambda f: node_summary(f.nodes.get("test", [])),
