@@ -6,7 +6,7 @@ import signal
 import time
 
 from genai_pipeline.cli.common import EXIT_FAILURE, fail
-from genai_pipeline.instance.local_spark import DEFAULT_SERVER_DIR, local_thrift_server, wipe
+from genai_pipeline.instance.local_spark import DEFAULT_SERVER_DIR, java_home, local_thrift_server, spark_home, wipe
 from genai_pipeline.transform.spark_target import PORT_ENV
 
 
@@ -19,6 +19,10 @@ def run_spark_server(args: argparse.Namespace) -> int:
     # then stops the whole Java process group instead of leaving it behind.
     signal.signal(signal.SIGTERM, _interrupt)
     folder = args.folder or DEFAULT_SERVER_DIR
+    # Java and pyspark are checked before --wipe: a server that cannot start must not cost
+    # the folder's metastore and tables (bad input: one line, exit 1, nothing touched).
+    java_home()
+    spark_home()
     if args.wipe:
         wipe(folder)
     started = time.monotonic()

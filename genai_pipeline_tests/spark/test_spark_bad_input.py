@@ -65,9 +65,16 @@ def test_no_java_17_or_21_says_to_run_make_java_and_starts_nothing(tmp_path, mon
     assert not (tmp_path / "server").exists()
 
 
-def test_spark_server_without_java_exits_1_in_one_line(tmp_path, monkeypatch, capsys):
+def test_spark_server_without_java_exits_1_in_one_line_and_wipe_leaves_the_folder_untouched(
+    tmp_path, monkeypatch, capsys
+):
     monkeypatch.setattr(local_spark, "JVM_DIR", tmp_path / "jvm")
     monkeypatch.delenv("JAVA_HOME", raising=False)
-    assert main(["spark-server", "--folder", str(tmp_path / "server")]) == 1
+    folder = tmp_path / "server"
+    kept = folder / "metastore_db" / "service.properties"
+    kept.parent.mkdir(parents=True)
+    kept.write_text("an earlier server's metastore")
+    assert main(["spark-server", "--folder", str(folder), "--wipe"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "make java" in err
+    assert kept.read_text() == "an earlier server's metastore"
