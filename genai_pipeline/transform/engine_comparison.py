@@ -95,6 +95,10 @@ def compare_table(
         for conn, target in ((duckdb_conn, "dev"), (spark_conn, SPARK_TARGET))
     ]
     result.row_counts[name] = (len(sides[0]), len(sides[1]))
+    if len(sides[0]) != len(sides[1]):
+        # A difference of its own: rows with a duplicate key collapse into one in by_key below,
+        # so a count that differs only by duplicates would otherwise leave no difference.
+        result.differences.append(Difference(name, (), "<row count>", len(sides[0]), len(sides[1])))
     by_key = [{tuple(row[columns.index(k)] for k in key): row for row in rows} for rows in sides]
     for missing_in, present in ((1, 0), (0, 1)):
         for row_key in sorted(by_key[present].keys() - by_key[missing_in].keys(), key=str):
