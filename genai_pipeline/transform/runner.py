@@ -36,6 +36,7 @@ from dbt.artifacts.schemas.results import RunStatus, TestStatus
 from dbt_common.events.functions import msg_to_dict
 
 from genai_pipeline.core.paths import RAW_ZONE_ENV, raw_zone_path
+from genai_pipeline.core.settings import SettingsError
 from genai_pipeline.core.warehouse import MEMORY_LIMIT_ENV, duckdb_memory_limit
 from genai_pipeline.transform.spark_target import is_spark, require_spark
 
@@ -150,7 +151,10 @@ class DbtRunnerResource(ConfigurableResource):
         SQL the test just ran, so the alert shows the rows the run saw.
         """
         if is_spark(self.target):
-            require_spark()  # one line naming what to start, before dbt writes anything
+            try:
+                require_spark()  # one line naming what to start, before dbt writes anything
+            except SettingsError as error:  # a bad GENAI_SPARK_PORT: a failed step in one line, not a traceback
+                raise Failure(description=str(error)) from None
         manifest, translator, _ = get_manifest_and_translator_from_dbt_assets([context.assets_def])
         selection, indirect = get_subset_selection_for_context(
             context=context,

@@ -44,6 +44,18 @@ def test_a_dagster_run_with_no_spark_server_fails_its_dbt_step_before_dbt_runs(t
     assert not any(path.name.startswith("spark.duckdb") for path in tmp_path.iterdir())  # no dbt target dir
 
 
+def test_a_dagster_run_with_a_bad_spark_port_fails_its_dbt_step_in_one_line(tmp_path, monkeypatch):
+    monkeypatch.setenv("GENAI_SPARK_PORT", "ten")
+    result = build_dbt_models(tmp_path / "spark.duckdb", "spark", partition_key=FIRST_DAY.isoformat())
+    assert not result.success
+    failure = result.get_step_failure_events()[0].step_failure_data
+    assert failure.user_failure_data is not None  # a dagster Failure: its message, no traceback
+    assert failure.user_failure_data.description == (
+        "invalid setting GENAI_SPARK_PORT='ten': must be a TCP port, 1..65535"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_missing_dbt_spark_says_to_install_the_spark_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "pyhive", None)  # import pyhive now raises ImportError
     with pytest.raises(SparkUnavailableError, match="make install-spark"):
