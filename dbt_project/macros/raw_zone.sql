@@ -29,8 +29,12 @@
   time: days landed after this hook are seen. A table with no file yet is an empty view of the
   source's declared column types (data_type in _raw__sources.yml), as Spark shows a table over
   an empty folder: a first run before any landing builds empty models instead of failing.
-  A warehouse from before the raw zone holds raw.* as tables: they are dropped for the views
-  (their rows are not moved; land the days again).
+  A warehouse from before the raw zone holds raw.* as tables. Their rows are not moved, and a
+  run must not drop them silently: while a day the old table holds has no file in the raw zone,
+  the hook fails in one line saying to land those days again or drop the table. Days, not just
+  any file: the daily job lands its own day before dbt runs, so "the table has files" alone
+  would let the scheduled run drop the history. Once every day is landed again, the old table
+  is dropped for the view (rows without a day could never be landed, and are not waited for).
 #}
 {% macro duckdb__register_raw_zone() -%}
     {%- if execute -%}
@@ -43,7 +47,20 @@
                 "select table_type from information_schema.tables where table_catalog = current_database()"
                 ~ " and table_schema = 'raw' and table_name = '" ~ table ~ "'") -%}
             {%- if existing.rows | length > 0 and existing.rows[0][0] == 'BASE TABLE' -%}
-                {{ log("raw zone: replacing the old table raw." ~ table ~ " by a view over " ~ root, info=true) }}
+                {%- set unlanded = run_query(
+                    "select count(*), min(partition_date), date_diff('day', min(partition_date), max(partition_date)) + 1"
+                    ~ " from (select distinct partition_date from raw." ~ table ~ " where partition_date is not null)"
+                    ~ " where strftime(partition_date, '%Y-%m-%d') not in (select regexp_extract(file,"
+                    ~ " 'partition_date=([0-9]{4}-[0-9]{2}-[0-9]{2})', 1) from glob('" ~ pattern ~ "'))").rows[0] -%}
+                {%- if unlanded[0] > 0 -%}
+                    {{ exceptions.raise_compiler_error(
+                        "the warehouse holds raw." ~ table ~ " from before the raw zone, " ~ unlanded[0]
+                        ~ " of its days not landed in " ~ root ~ ": land them again in one run with"
+                        ~ " `genai-pipeline simulate --start " ~ unlanded[1] ~ " --days " ~ unlanded[2]
+                        ~ " --batch`, or if that history is not needed drop it: `drop table raw." ~ table ~ ";`") }}
+                {%- endif -%}
+                {{ log("raw zone: every day of the old table raw." ~ table ~ " is landed in " ~ root
+                       ~ "; replacing it by a view over the raw zone", info=true) }}
                 {%- do run_query("drop table raw." ~ table) -%}
             {%- endif -%}
             {%- set files = run_query("select count(*) from glob('" ~ pattern ~ "')").rows[0][0] -%}

@@ -1,6 +1,7 @@
 """dbt on DuckDB reads the raw zone (macros/raw_zone.sql, run by on-run-start): schema raw as
 views over the Parquet days, a window's filter reading only its days' folders, an old
-warehouse's raw tables replaced, a table with nothing landed yet an empty typed view."""
+warehouse's raw tables replaced once their days are landed again (kept, and the run failed,
+until then), a table with nothing landed yet an empty typed view."""
 
 import datetime as dt
 from pathlib import Path
@@ -13,7 +14,7 @@ from genai_pipeline.core.paths import DBT_PROJECT_DIR, raw_zone_path
 from genai_pipeline.core.settings import SimulationSettings
 from genai_pipeline.landing.raw_files import day_file
 from genai_pipeline.landing.raw_tables import land_days
-from genai_pipeline.simulation.schema import RAW_SCHEMA, RAW_TABLES, create_table_sql
+from genai_pipeline.simulation.schema import RAW_SCHEMA, RAW_TABLES
 from genai_pipeline.transform.runner import dbt_env, release_duckdb
 
 pytestmark = pytest.mark.slow
@@ -81,17 +82,53 @@ def test_a_filter_on_the_day_reads_only_that_days_folders(landed, tmp_path):
         broken.write_bytes(saved)
 
 
-def test_an_old_warehouses_raw_tables_are_replaced_by_the_views(tmp_path):
+def old_warehouse(tmp_path: Path, days: list[dt.date]) -> Path:
+    """A warehouse from before the raw zone: raw.* as tables holding `days`' rows."""
+    landed_elsewhere = tmp_path / "old-raw"
+    land_days(landed_elsewhere, SETTINGS, days)
     warehouse = tmp_path / "warehouse.duckdb"
     with duckdb.connect(str(warehouse)) as conn:
         conn.execute(f"create schema {RAW_SCHEMA}")
         for table in RAW_TABLES:
-            conn.execute(create_table_sql(table))
-    land_days(raw_zone_path({}, warehouse), SETTINGS, DAYS[:1])
+            files = f"{landed_elsewhere}/{table}/*/*.parquet"
+            conn.execute(
+                f"create table {RAW_SCHEMA}.{table} as select * from read_parquet('{files}', "
+                "hive_partitioning = true, hive_types = {'partition_date': date})"
+            )
+    return warehouse
+
+
+def raw_rows(warehouse: Path) -> dict[str, int]:
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        return {table: conn.execute(f"select count(*) from raw.{table}").fetchone()[0] for table in RAW_TABLES}
+
+
+def test_an_old_warehouses_raw_tables_are_replaced_by_the_views_once_their_days_are_landed_again(tmp_path):
+    warehouse = old_warehouse(tmp_path, DAYS[:2])
+    before = raw_rows(warehouse)
+    land_days(raw_zone_path({}, warehouse), SETTINGS, DAYS[:2])
     assert dbt(warehouse, "run", "--select", "stg_users").success
     assert relations(warehouse) == dict.fromkeys(RAW_TABLES, "VIEW")
+    assert raw_rows(warehouse) == before  # the same two days, now read from the raw zone
     with duckdb.connect(str(warehouse), read_only=True) as conn:
-        assert conn.execute("select count(*) from staging.stg_users").fetchone()[0] == 120
+        assert conn.execute("select count(*) from staging.stg_users").fetchone()[0] == before["users"]
+
+
+def test_an_old_warehouses_raw_table_with_days_not_landed_again_fails_the_run_in_one_line_and_is_kept(tmp_path, capsys):
+    # The daily job lands its own day before dbt runs: one landed day must not cost the rest.
+    warehouse = old_warehouse(tmp_path, DAYS[:2])
+    before = raw_rows(warehouse)
+    land_days(raw_zone_path({}, warehouse), SETTINGS, DAYS[1:2])
+    assert not dbt(warehouse, "run", "--select", "stg_users").success
+    out = capsys.readouterr().out
+    line = next(line for line in out.splitlines() if "from before the raw zone" in line)
+    assert line.strip().startswith(
+        "the warehouse holds raw.users from before the raw zone, 1 of its days not landed in"
+    )
+    assert f"`genai-pipeline simulate --start {DAYS[0]} --days 1 --batch`" in line
+    assert line.endswith("drop it: `drop table raw.users;`")
+    assert relations(warehouse) == dict.fromkeys(RAW_TABLES, "BASE TABLE")
+    assert raw_rows(warehouse) == before
 
 
 def test_a_table_with_nothing_landed_is_an_empty_view_with_the_landed_files_types(landed, tmp_path):
