@@ -16,6 +16,7 @@ from genai_pipeline.cli.day_report import DayOutcome, Progress, format_day_line,
 from genai_pipeline.core.jobs import DAILY_JOB, MODELS_ONLY_JOB, RAW_ONLY_JOB
 from genai_pipeline.core.partitions import partition_bounds, range_tags
 from genai_pipeline.core.paths import raw_zone_path
+from genai_pipeline.core.settings import environment
 from genai_pipeline.core.warehouse import WarehouseResource
 from genai_pipeline.definitions import defs
 from genai_pipeline.transform.runner import DbtRunnerResource
@@ -114,7 +115,7 @@ class Simulation:
             partition_key = None
             tags.update(range_tags(days[0], days[-1]))
         # dagster-dbt echoes every dbt log line to stdout; the run's event log keeps them.
-        with contextlib.redirect_stdout(io.StringIO()):
+        with contextlib.redirect_stdout(io.StringIO()), self.engine_environment():
             result = self.job.execute_in_process(
                 run_config=QUIET_CONSOLE,
                 partition_key=partition_key,
@@ -149,5 +150,12 @@ class Simulation:
         ]
         return quiet + [outcome]
 
+    def engine_environment(self) -> contextlib.AbstractContextManager[None]:
+        """DBT_TARGET set to the dbt resource's target while this simulation runs: the metric
+        assets, the anomaly checks and the day lines pick their engine from DBT_TARGET at run
+        time, dbt from its resource; with another engine's resource they would differ."""
+        return environment({"DBT_TARGET": self.dbt.target} if self.dbt else {})
+
     def run(self, days: list[dt.date], batch: bool) -> int:
-        return run_days(days, self.execute, batch=batch, warehouse=self.warehouse, from_raw=self.skip_dbt)
+        with self.engine_environment():
+            return run_days(days, self.execute, batch=batch, warehouse=self.warehouse, from_raw=self.skip_dbt)

@@ -11,7 +11,8 @@ import dataclasses
 import datetime as dt
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +21,27 @@ DEFAULT_START_DATE = dt.date(2025, 12, 1)
 
 class SettingsError(ValueError):
     """A setting has a value the simulation cannot use; the message names it."""
+
+
+@contextmanager
+def environment(values: Mapping[str, str | None]) -> Iterator[None]:
+    """Sets the env vars in `values` (None unsets one) for the block, then restores each one's
+    value from before, whatever happened inside: settings read at run time (DBT_TARGET, the
+    Spark server, the base users) follow what one process runs now, as a shell would set them."""
+    saved = {name: os.environ.get(name) for name in values}
+    try:
+        _set_environment(values)
+        yield
+    finally:
+        _set_environment(saved)
+
+
+def _set_environment(values: Mapping[str, str | None]) -> None:
+    for name, value in values.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,6 @@ import os
 import tempfile
 import time
 from pathlib import Path
-from unittest import mock
 
 import duckdb
 import yaml
@@ -33,7 +32,7 @@ from genai_pipeline.cli.bench.spark_figures import (
 )
 from genai_pipeline.cli.daily_runs import Simulation
 from genai_pipeline.core.paths import DBT_PROJECT_DIR
-from genai_pipeline.core.settings import SimulationSettings
+from genai_pipeline.core.settings import SimulationSettings, environment
 from genai_pipeline.instance.local_spark import local_thrift_server
 from genai_pipeline.transform import runner as dbt_runner
 from genai_pipeline.transform.spark_target import HOST_ENV, PORT_ENV, SPARK_TARGET, spark_connection
@@ -55,8 +54,9 @@ def _run_history(engine: str, warehouse: Path, plan: list[list[dt.date]]) -> dic
     )
     dbt_runner.forget_parsed_projects()
     figures = {}
-    # DBT_TARGET at run time sends the metric assets and anomaly checks to the same engine
-    with DagsterInstance.ephemeral() as instance, mock.patch.dict(os.environ, {"DBT_TARGET": ENGINES[engine]}):
+    # Simulation.execute sets DBT_TARGET to the dbt resource's target for its run, so the metric
+    # assets and anomaly checks run on the same engine as dbt
+    with DagsterInstance.ephemeral() as instance:
         sim = Simulation(warehouse, instance=instance, dbt=dbt)
         for days in plan:
             started = time.perf_counter()
@@ -87,7 +87,7 @@ def bench_spark(smoke: bool = False, folder: Path | None = None) -> None:
     print(f"spark benchmark: the same fresh history on DuckDB and on a local Spark Thrift Server ({machine()})")
     print(f"load average before: {_load()}")
     smoke_env = {"GENAI_BASE_USERS": str(users)} if smoke else {}
-    with tempfile.TemporaryDirectory() as tmp, mock.patch.dict(os.environ, smoke_env):
+    with tempfile.TemporaryDirectory() as tmp, environment(smoke_env):
         root = Path(tmp)
         # A first run pays this process's one-time costs (imports, dbt's first load, the landing
         # pool's start: a range run) in no figure.
@@ -99,7 +99,7 @@ def bench_spark(smoke: bool = False, folder: Path | None = None) -> None:
             print(
                 f"  Spark Thrift Server start (process start until its port answers): {process_age(server.process.pid):.1f} s"
             )
-            with mock.patch.dict(os.environ, {HOST_ENV: server.host, PORT_ENV: str(server.port)}):
+            with environment({HOST_ENV: server.host, PORT_ENV: str(server.port)}):
                 from pyhive import hive  # noqa: F401 (imported first: no import in the connect figure)
 
                 started = time.perf_counter()

@@ -9,7 +9,6 @@ zero here; on a remote server each statement also pays a round trip.
 """
 
 import datetime as dt
-import os
 import tempfile
 import time
 from collections import Counter
@@ -22,7 +21,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from genai_pipeline.cli.daily_runs import Simulation
-from genai_pipeline.core.settings import SimulationSettings
+from genai_pipeline.core.settings import SimulationSettings, environment
 from genai_pipeline.instance.home import dagster_home
 from genai_pipeline.instance.local_postgres import create_database, throwaway_postgres
 from genai_pipeline.instance.storage import PG_URL_VAR
@@ -54,24 +53,6 @@ def _statements() -> Iterator[Counter]:
         event.remove(Engine, "before_cursor_execute", count)
 
 
-def _set_environment(values: dict[str, str | None]) -> None:
-    for name, value in values.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
-
-
-@contextmanager
-def _environment(**values: str | None) -> Iterator[None]:
-    saved = {name: os.environ.get(name) for name in values}
-    try:
-        _set_environment(values)
-        yield
-    finally:
-        _set_environment(saved)
-
-
 def _timed_runs(sim: Simulation, plan: list[dt.date], counts: Counter) -> list[tuple[float, int]]:
     """(seconds, statements) of the batch run over plan[:-1] and of the one-day run plan[-1]."""
     figures = []
@@ -100,7 +81,7 @@ def bench_storage(smoke: bool = False) -> None:
     with throwaway_postgres() as server, _statements() as counts:
         for storage in STORAGES:
             url = create_database(server, "bench_" + storage.replace("-", "_")) if storage != "sqlite" else None
-            with tempfile.TemporaryDirectory() as folder, _environment(**{PG_URL_VAR: url, "DAGSTER_HOME": folder}):
+            with tempfile.TemporaryDirectory() as folder, environment({PG_URL_VAR: url, "DAGSTER_HOME": folder}):
                 dagster_home()  # the project's dagster.yaml for this storage, as the CLI writes it
                 if storage == "postgres-stock":
                     config = Path(folder) / "dagster.yaml"
