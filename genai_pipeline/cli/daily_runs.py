@@ -19,11 +19,17 @@ from genai_pipeline.core.paths import raw_zone_path
 from genai_pipeline.core.settings import environment
 from genai_pipeline.core.warehouse import WarehouseResource
 from genai_pipeline.definitions import defs
+from genai_pipeline.metrics.spec import SCHEMA as METRICS_SCHEMA
 from genai_pipeline.transform.runner import DbtRunnerResource
+from genai_pipeline.transform.spark_target import dbt_target, is_spark, spark_connection
 
 SIM_TAG = {"genai/source": "simulate"}
 RAW_KEY = AssetKey(["raw", "generations"])
 METRICS_KEY = AssetKey("daily_metrics")
+# On Spark the tables live in the server's metastore, not in the warehouse file nor the raw
+# zone: the schemas the pipeline writes there (the raw zone's tables, dbt's layers, the
+# backfill metrics).
+SPARK_SCHEMAS = ("raw", "staging", "marts", "metrics", METRICS_SCHEMA)
 
 
 def run_days(
@@ -64,6 +70,14 @@ def run_days(
     return 0
 
 
+def drop_spark_schemas() -> None:
+    """Every table of the pipeline on the Spark server (GENAI_SPARK_HOST/PORT). The raw tables
+    are external: their drop leaves the raw zone's files, which the reset deletes itself."""
+    with spark_connection() as conn:
+        for schema in SPARK_SCHEMAS:
+            conn.execute(f"drop schema if exists {schema} cascade")
+
+
 class Simulation:
     def __init__(
         self,
@@ -100,6 +114,11 @@ class Simulation:
             f"Reset: deleting warehouse {self.warehouse}, raw zone {raw_zone} and wiping {len(keys)} assets' "
             f"materializations ({recorded} recorded day(s)) from the Dagster instance; run history is kept."
         )
+        if is_spark(self.dbt.target if self.dbt else dbt_target()):
+            # First, so a server that does not answer fails the reset before anything is deleted.
+            # Left there, the days of before would be history to the anomaly checks again.
+            out(f"Reset: dropping Spark schemas {', '.join(SPARK_SCHEMAS)} and their tables.")
+            drop_spark_schemas()
         for suffix in ("", ".wal"):
             Path(str(self.warehouse) + suffix).unlink(missing_ok=True)
         # dbt reads every landed day: days left from before the reset would be history again

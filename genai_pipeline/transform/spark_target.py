@@ -39,8 +39,9 @@ def is_spark(target: str) -> bool:
 
 
 def engine_pool(target: str) -> str:
-    """The Dagster pool of the dbt assets: DuckDB's file takes one writer at a time (one slot);
-    a Spark server runs many sessions, so its runs do not queue behind DuckDB's."""
+    """The Dagster pool of the dbt assets, named after the engine. Every pool has one slot
+    (instance/home.py: default_limit 1, and one run at a time), so on Spark too one such step
+    runs at a time; the name only says which engine a step holds."""
     return "spark" if is_spark(target) else "duckdb"
 
 
