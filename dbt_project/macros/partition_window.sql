@@ -45,11 +45,18 @@
 
 {#-
   For incremental models: `where {{ partition_window('generation_date') }}`. Restricts the
-  read to the window only on incremental runs; a first build or --full-refresh reads all
-  history, so the table is complete whatever the vars say.
+  read to the window on incremental runs. A first build or --full-refresh reads all history
+  up to the window's end, so the table is complete whatever the window's start; the days
+  after it are left to the runs of those days. A long range built in chunks
+  (genai_pipeline/transform/range_chunks.py) thus reads one chunk at a time from its first.
 -#}
 {% macro partition_window(column) -%}
-    {%- set predicate = window_predicate(column) if is_incremental() else none -%}
+    {%- if is_incremental() -%}
+        {%- set predicate = window_predicate(column) -%}
+    {%- else -%}
+        {%- set max_date = _window_bound('max_date') -%}
+        {%- set predicate = (column ~ " < cast('" ~ max_date ~ "' as date)") if max_date else none -%}
+    {%- endif -%}
     {{- predicate if predicate else '1 = 1' -}}
 {%- endmacro %}
 

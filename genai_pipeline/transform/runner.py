@@ -38,6 +38,7 @@ from dbt_common.events.functions import msg_to_dict
 from genai_pipeline.core.paths import RAW_ZONE_ENV, raw_zone_path
 from genai_pipeline.core.settings import SettingsError
 from genai_pipeline.core.warehouse import MEMORY_LIMIT_ENV, duckdb_memory_limit
+from genai_pipeline.transform.range_chunks import chunk_windows, merge_chunk_results
 from genai_pipeline.transform.spark_target import is_spark, require_spark
 
 # The env vars dbt reads: the warehouse file and DuckDB's memory limit (profiles.yml) and the
@@ -144,7 +145,8 @@ class DbtRunnerResource(ConfigurableResource):
         """`dbt build` of the step's selected models and tests on ``warehouse`` for the
         partition ``window`` (``min_date``/``max_date``, max exclusive; empty = all history);
         yields their Dagster events, then raises Failure naming every failed node if dbt did
-        not succeed.
+        not succeed. A window longer than CHUNK_DAYS is built as consecutive chunks
+        (transform/range_chunks.py), their results merged into one per node.
 
         sample_from: opens a warehouse connection; each failed or warned test's check result
         then carries up to SAMPLE_ROWS of its failing rows (metadata "sample"), read with the
@@ -166,12 +168,6 @@ class DbtRunnerResource(ConfigurableResource):
             current_dbt_indirect_selection_env=os.environ.get("DBT_INDIRECT_SELECTION"),
         )
         target_path = target_path_for_warehouse(warehouse, self.target)
-        raw_events: list[dict] = []
-
-        def collect(msg: Any) -> None:
-            if msg.info.name in RESULT_EVENTS:
-                raw_events.append(msg_to_dict(msg))
-
         args = [
             "build",
             *selection,
@@ -193,14 +189,23 @@ class DbtRunnerResource(ConfigurableResource):
             "--no-use-colors",
             "--no-send-anonymous-usage-stats",
         ]
-        with _lock, dbt_env(warehouse, window):
-            try:
-                runner = _dbt_runner()(manifest=self._manifest(warehouse, target_path), callbacks=[collect])
-                result = runner.invoke(args)
-            finally:
-                release_duckdb()
-        samples = _failing_samples(result, sample_from) if sample_from else {}
-        for raw in raw_events:
+        # A long range is built chunk by chunk (transform/range_chunks.py), every chunk even
+        # after a failed one, as one dbt build tests every day of its window.
+        chunk_events: list[dict[str, dict]] = []
+        samples: dict[str, list[dict]] = {}
+        failures: list[str] = []
+        exception = None
+        for chunk in chunk_windows(window):
+            raw_events, result = self._invoke(args, warehouse, chunk, target_path)
+            chunk_events.append({raw["data"]["node_info"]["unique_id"]: raw for raw in raw_events})
+            for unique_id, sample in (_failing_samples(result, sample_from) if sample_from else {}).items():
+                samples.setdefault(unique_id, sample)
+            if result.exception is not None:
+                exception = result.exception
+                break
+            if not result.success:
+                failures.extend(node for node in _failed_nodes(result) if node not in failures)
+        for raw in merge_chunk_results(chunk_events):
             event = DbtCoreCliEventMessage(raw_event=raw, event_history_metadata={})
             for dagster_event in event.to_default_asset_events(
                 manifest=manifest, dagster_dbt_translator=translator, context=context, target_path=target_path
@@ -211,11 +216,28 @@ class DbtRunnerResource(ConfigurableResource):
                         {**dagster_event.metadata, "sample": MetadataValue.json(sample)}
                     )
                 yield dagster_event
-        if result.exception is not None:
-            raise Failure(f"dbt build failed: {result.exception}")
-        if not result.success:
-            failed = _failed_nodes(result)
-            raise Failure(f"dbt build failed: {len(failed)} node(s) failed: {', '.join(failed)}")
+        if exception is not None:
+            raise Failure(f"dbt build failed: {exception}")
+        if failures:
+            raise Failure(f"dbt build failed: {len(failures)} node(s) failed: {', '.join(failures)}")
+
+    def _invoke(
+        self, args: list[str], warehouse: Path, window: Mapping[str, str], target_path: Path
+    ) -> tuple[list[dict], Any]:
+        """One dbt invocation for ``window``: its result events (one per executed node) and result."""
+        raw_events: list[dict] = []
+
+        def collect(msg: Any) -> None:
+            if msg.info.name in RESULT_EVENTS:
+                raw_events.append(msg_to_dict(msg))
+
+        with _lock, dbt_env(warehouse, window):
+            try:
+                runner = _dbt_runner()(manifest=self._manifest(warehouse, target_path), callbacks=[collect])
+                result = runner.invoke(args)
+            finally:
+                release_duckdb()
+        return raw_events, result
 
 
 def _failing_samples(result: Any, sample_from: Callable[[], AbstractContextManager[Any]]) -> dict[str, list[dict]]:
