@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from genai_pipeline.core.paths import raw_zone_path
+from genai_pipeline.core.paths import raw_table_files, raw_table_scan, raw_zone_path
 from genai_pipeline.core.warehouse import connect_with_lock_retry, lock_timeout_seconds
 from genai_pipeline.transform.spark_target import dbt_target, is_spark
 from genai_pipeline.transform.sql_engine import target_engine
@@ -19,17 +19,17 @@ FROM_METRICS = """
     select metric_date as day, new_users, total_users, generations, revenue_usd, success_rate_pct
     from metrics.daily_metrics where metric_date >= $first and metric_date <= $last
 """
-FROM_RAW = """
+FROM_RAW = f"""
     with g as (
         select partition_date as day, count(*) as generations,
                sum(revenue_usd) as revenue_usd,
                100.0 * avg(case when status = 'success' then 1 else 0 end) as success_rate_pct
-        from read_parquet($generations, hive_partitioning = true, hive_types = {'partition_date': date})
+        from {raw_table_scan("$generations")}
         where partition_date >= $first and partition_date <= $last group by 1
     ), u as (
         select partition_date as day, count(*) as new_users,
                sum(count(*)) over (order by partition_date) as total_users
-        from read_parquet($users, hive_partitioning = true, hive_types = {'partition_date': date}) group by 1
+        from {raw_table_scan("$users")} group by 1
     )
     select u.day, u.new_users, u.total_users, coalesce(g.generations, 0) as generations,
            coalesce(g.revenue_usd, 0) as revenue_usd, coalesce(g.success_rate_pct, 0) as success_rate_pct
@@ -65,7 +65,7 @@ def _spark_rows(first: dt.date, last: dt.date) -> list[dict]:
 
 
 def _raw_rows(root: Path, first: dt.date, last: dt.date) -> list[dict]:
-    files = {table: str(root / table / "*" / "*.parquet") for table in ("users", "generations")}
+    files = {table: raw_table_files(root, table) for table in ("users", "generations")}
     with duckdb.connect() as conn:
         if any(not conn.execute("select count(*) from glob(?)", [p]).fetchone()[0] for p in files.values()):
             return []  # nothing landed yet

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import duckdb
 
+from genai_pipeline.core.paths import raw_table_files, raw_table_scan
+
 
 def table_checksums(conn: duckdb.DuckDBPyConnection, schemas: tuple[str, ...]) -> dict[str, tuple[int, int]]:
     """{schema.table: (row count, sum of row hashes)} for every base table in `schemas`."""
@@ -27,12 +29,11 @@ def raw_zone_checksums(root: Path) -> dict[str, tuple[int, int]]:
     result = {}
     with duckdb.connect() as conn:
         for folder in sorted(p for p in root.glob("*") if p.is_dir()):
-            pattern = str(folder / "*" / "*.parquet")
+            pattern = raw_table_files(root, folder.name)
             if not conn.execute("select count(*) from glob(?)", [pattern]).fetchone()[0]:
                 continue
             rows, total = conn.execute(
-                "select count(*), coalesce(sum(hash(t)::hugeint), 0) from read_parquet(?, hive_partitioning = true, "
-                "hive_types = {'partition_date': date}) t",
+                f"select count(*), coalesce(sum(hash(t)::hugeint), 0) from {raw_table_scan('?')} t",
                 [pattern],
             ).fetchone()
             result[f"raw.{folder.name}"] = (int(rows), int(total))

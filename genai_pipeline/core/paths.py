@@ -43,6 +43,19 @@ def ensure_writable_warehouse(path: Path) -> Path:
 
 
 RAW_ZONE_ENV = "GENAI_RAW_PATH"
+# How DuckDB reads a raw table: the day from the folder names, typed DATE (as dbt's
+# macros/raw_zone.sql registers it), so a filter on partition_date skips other days' folders.
+RAW_SCAN_OPTIONS = "hive_partitioning = true, hive_types = {'partition_date': date}"
+
+
+def raw_table_files(root: Path, table: str) -> str:
+    """The glob of a raw table's Parquet files: <root>/<table>/partition_date=<day>/<file>."""
+    return str(root / table / "*" / "*.parquet")
+
+
+def raw_table_scan(files: str) -> str:
+    """DuckDB's table function over a raw table; ``files`` is SQL: a literal or a parameter."""
+    return f"read_parquet({files}, {RAW_SCAN_OPTIONS})"
 
 
 class RawZonePathError(WarehousePathError):
