@@ -90,6 +90,24 @@ def duckdb_memory_limit(environ: Mapping[str, str] | None = None) -> str:
     return raw.upper().replace(" ", "")
 
 
+_UNIT_BYTES = {
+    "KB": 10**3,
+    "MB": 10**6,
+    "GB": 10**9,
+    "TB": 10**12,
+    "KIB": 2**10,
+    "MIB": 2**20,
+    "GIB": 2**30,
+    "TIB": 2**40,
+}
+
+
+def memory_limit_bytes(limit: str) -> int:
+    """A size as duckdb_memory_limit() returns it (e.g. 1GB, 512MIB), in bytes."""
+    number, unit = re.match(r"^(\d+(?:\.\d+)?)([A-Z]+)$", limit).groups()
+    return int(float(number) * _UNIT_BYTES[unit])
+
+
 def connect_with_lock_retry(path: str, timeout_seconds: float, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     deadline = time.monotonic() + timeout_seconds
     delay = 0.1

@@ -3,9 +3,10 @@
 A single-run backfill of a year hands dbt one window of 365 days: every incremental model
 then inserts a year of rows in one statement, and its joins, window functions and tests hold
 a year's working set (the run's peak memory grew with the range: a year 1.8x a month). Built
-chunk by chunk, each dbt invocation sees at most CHUNK_DAYS days, and dbt-duckdb's database
-is closed between invocations (transform/runner.py release_duckdb), so the run's memory is
-that of its largest chunk whatever the range's length.
+chunk by chunk, each dbt invocation sees at most a month and at most as many rows as DuckDB's
+memory limit is sized for (counted from the raw zone's Parquet footers before dbt starts), and
+dbt-duckdb's database is closed between invocations (transform/runner.py release_duckdb), so
+the run's memory is that of its largest chunk whatever the range's length.
 
 Dagster still sees one step for the range: each dbt node's results over the chunks become
 one result, as one dbt build of the whole window would report it.
@@ -13,11 +14,20 @@ one result, as one dbt build of the whole window would report it.
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
-# A month: a 30-day range (the scheduled job's longest catch-up, `simulate --days 30
-# --batch`) is still one dbt build, and a year is 12 builds of at most a month each.
+import duckdb
+
+from genai_pipeline.core.paths import raw_table_files, raw_table_scan
+
+# At most a month per build, and at most this many generations (the largest table; the others
+# follow it) per GB of DuckDB's memory_limit. Measured at 10x the default users under the
+# default 1GB: a 31-day build of ~750k generations ran out of memory in fct_sessions, 7-day
+# builds of ~200k peaked at 850 MB. A 30-day batch at the default scale (~70k generations) is
+# one build; a year at 10x (42M) under 1GB is ~100.
 CHUNK_DAYS = 31
+GENERATIONS_PER_GB = 400_000
 
 # dbt's node statuses that fail a node (a failed test, an errored model or test); "warn" is a
 # test that breached its warn threshold, reported as a failed check of warn severity.
@@ -25,19 +35,44 @@ FAILED = frozenset({"error", "fail", "runtime error"})
 WARNED = frozenset({"warn"})
 
 
-def chunk_windows(window: Mapping[str, str], days: int | None = None) -> list[dict[str, str]]:
+def chunk_windows(
+    window: Mapping[str, str], rows_per_day: Mapping[dt.date, int] | None = None, max_rows: int | None = None
+) -> list[dict[str, str]]:
     """The window (min_date inclusive, max_date exclusive) as consecutive windows of at most
-    ``days`` days (CHUNK_DAYS by default); a window without both bounds (all history) is one chunk."""
-    days = days or CHUNK_DAYS
+    CHUNK_DAYS days and, given each day's rows, at most ``max_rows`` rows (a day above it is a
+    chunk of its own). A window without both bounds (all history) is one chunk."""
     if not window.get("min_date") or not window.get("max_date"):
         return [dict(window)]
     start, end = dt.date.fromisoformat(window["min_date"]), dt.date.fromisoformat(window["max_date"])
-    chunks = []
-    while start < end:
-        stop = min(start + dt.timedelta(days=days), end)
-        chunks.append({"min_date": start.isoformat(), "max_date": stop.isoformat()})
-        start = stop
+    rows_per_day = rows_per_day or {}
+    chunks, first, rows = [], start, 0
+    day = start
+    while day < end:
+        day_rows = rows_per_day.get(day, 0)
+        full = (day - first).days >= CHUNK_DAYS or (max_rows is not None and rows and rows + day_rows > max_rows)
+        if full:
+            chunks.append({"min_date": first.isoformat(), "max_date": day.isoformat()})
+            first, rows = day, 0
+        rows += day_rows
+        day += dt.timedelta(days=1)
+    chunks.append({"min_date": first.isoformat(), "max_date": end.isoformat()})
     return chunks
+
+
+def generations_per_day(raw_zone: Path, window: Mapping[str, str]) -> dict[dt.date, int]:
+    """Each landed day's generations in the window, from the raw zone's Parquet footers."""
+    if not window.get("min_date") or not window.get("max_date"):
+        return {}
+    files = raw_table_files(raw_zone, "generations")
+    with duckdb.connect() as conn:
+        if not conn.execute("select count(*) from glob(?)", [files]).fetchone()[0]:
+            return {}
+        rows = conn.execute(
+            f"select partition_date, count(*) from {raw_table_scan('?')} "
+            "where partition_date >= cast(? as date) and partition_date < cast(? as date) group by 1",
+            [files, window["min_date"], window["max_date"]],
+        ).fetchall()
+    return {day: int(count) for day, count in rows}
 
 
 def _status(raw_event: Mapping[str, Any]) -> str:

@@ -37,8 +37,13 @@ from dbt_common.events.functions import msg_to_dict
 
 from genai_pipeline.core.paths import RAW_ZONE_ENV, raw_zone_path
 from genai_pipeline.core.settings import SettingsError
-from genai_pipeline.core.warehouse import MEMORY_LIMIT_ENV, duckdb_memory_limit
-from genai_pipeline.transform.range_chunks import chunk_windows, merge_chunk_results
+from genai_pipeline.core.warehouse import MEMORY_LIMIT_ENV, duckdb_memory_limit, memory_limit_bytes
+from genai_pipeline.transform.range_chunks import (
+    GENERATIONS_PER_GB,
+    chunk_windows,
+    generations_per_day,
+    merge_chunk_results,
+)
 from genai_pipeline.transform.spark_target import is_spark, require_spark
 
 # The env vars dbt reads: the warehouse file and DuckDB's memory limit (profiles.yml) and the
@@ -195,7 +200,7 @@ class DbtRunnerResource(ConfigurableResource):
         samples: dict[str, list[dict]] = {}
         failures: list[str] = []
         exception = None
-        for chunk in chunk_windows(window):
+        for chunk in self._chunks(warehouse, window):
             raw_events, result = self._invoke(args, warehouse, chunk, target_path)
             chunk_events.append({raw["data"]["node_info"]["unique_id"]: raw for raw in raw_events})
             for unique_id, sample in (_failing_samples(result, sample_from) if sample_from else {}).items():
@@ -220,6 +225,12 @@ class DbtRunnerResource(ConfigurableResource):
             raise Failure(f"dbt build failed: {exception}")
         if failures:
             raise Failure(f"dbt build failed: {len(failures)} node(s) failed: {', '.join(failures)}")
+
+    def _chunks(self, warehouse: Path, window: Mapping[str, str]) -> list[dict[str, str]]:
+        """The builds of ``window``: its days in chunks sized to DuckDB's memory limit."""
+        rows = generations_per_day(raw_zone_path(warehouse=warehouse), window)
+        max_rows = GENERATIONS_PER_GB * memory_limit_bytes(duckdb_memory_limit()) // 10**9
+        return chunk_windows(window, rows, max_rows)
 
     def _invoke(
         self, args: list[str], warehouse: Path, window: Mapping[str, str], target_path: Path

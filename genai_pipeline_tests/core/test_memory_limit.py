@@ -13,6 +13,7 @@ from genai_pipeline.core.warehouse import (
     MEMORY_LIMIT_ENV,
     WarehouseResource,
     duckdb_memory_limit,
+    memory_limit_bytes,
 )
 from genai_pipeline.transform.runner import dbt_env
 
@@ -44,3 +45,8 @@ def test_dbt_gets_the_same_limit_and_the_same_default(tmp_path, monkeypatch):
         assert os.environ[MEMORY_LIMIT_ENV] == "300MB"
     profile = (DBT_PROJECT_DIR / "profiles.yml").read_text()
     assert f"memory_limit: \"{{{{ env_var('{MEMORY_LIMIT_ENV}', '{DEFAULT_MEMORY_LIMIT}') }}}}\"" in profile
+
+
+@pytest.mark.parametrize(("setting", "expected"), [("1GB", 10**9), ("512 mib", 512 * 2**20), ("1.5gb", 15 * 10**8)])
+def test_the_limit_is_read_in_bytes_with_duckdbs_units(setting, expected):
+    assert memory_limit_bytes(duckdb_memory_limit({MEMORY_LIMIT_ENV: setting})) == expected

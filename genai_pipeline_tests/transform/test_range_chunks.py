@@ -1,5 +1,7 @@
 """A long range built in chunks: the same tables as one build, each check reported once, and a
-fault on a later chunk's day fails its check in the range run."""
+fault on a later chunk's day fails its check in the range run. A window of more than a week
+stages its incremental rows in real tables (macros/staging_relation.sql), a shorter one in
+dbt-duckdb's temp tables: both give the same rows."""
 
 import datetime as dt
 from pathlib import Path
@@ -16,26 +18,37 @@ from genai_pipeline.core.checksums import table_checksums
 from genai_pipeline.core.partitions import range_tags
 from genai_pipeline.core.warehouse import WarehouseResource
 from genai_pipeline.definitions import defs
-from genai_pipeline.transform.range_chunks import chunk_windows, merge_chunk_results
+from genai_pipeline.transform.range_chunks import chunk_windows, generations_per_day, merge_chunk_results
 
 FIRST = dt.date(2025, 12, 1)
-DAYS = 5
-FAULTY_DAY = FIRST + dt.timedelta(days=3)  # in the second chunk of two days
+DAYS = 9  # one build of 9 days stages on disk; chunks of 2 days stage in memory
+FAULTY_DAY = FIRST + dt.timedelta(days=4)  # in the range's second chunk of two days
 
 
 def result(unique_id: str, status: str) -> dict:
     return {"data": {"status": status, "node_info": {"unique_id": unique_id}}}
 
 
-def test_a_window_is_cut_into_consecutive_chunks_of_at_most_the_chunk_length():
+def test_a_window_is_cut_into_consecutive_chunks_of_at_most_the_chunk_length(monkeypatch):
     window = {"min_date": "2025-12-01", "max_date": "2025-12-06"}
-    assert chunk_windows(window, 2) == [
+    assert chunk_windows(window) == [window]
+    monkeypatch.setattr(range_chunks, "CHUNK_DAYS", 2)
+    assert chunk_windows(window) == [
         {"min_date": "2025-12-01", "max_date": "2025-12-03"},
         {"min_date": "2025-12-03", "max_date": "2025-12-05"},
         {"min_date": "2025-12-05", "max_date": "2025-12-06"},
     ]
-    assert chunk_windows(window) == [window]
-    assert chunk_windows({}, 2) == [{}]
+    assert chunk_windows({}) == [{}]
+
+
+def test_a_chunk_holds_at_most_the_row_budget_and_a_larger_day_is_a_chunk_of_its_own():
+    window = {"min_date": "2025-12-01", "max_date": "2025-12-06"}
+    rows = {dt.date(2025, 12, 1): 4, dt.date(2025, 12, 2): 6, dt.date(2025, 12, 3): 25, dt.date(2025, 12, 4): 1}
+    assert chunk_windows(window, rows, max_rows=10) == [
+        {"min_date": "2025-12-01", "max_date": "2025-12-03"},
+        {"min_date": "2025-12-03", "max_date": "2025-12-04"},
+        {"min_date": "2025-12-04", "max_date": "2025-12-06"},
+    ]
 
 
 def test_a_node_fails_if_any_chunk_failed_it_and_is_left_out_if_some_chunk_skipped_it():
@@ -50,8 +63,13 @@ def test_a_node_fails_if_any_chunk_failed_it_and_is_left_out_if_some_chunk_skipp
 
 
 def run_range(warehouse: Path, monkeypatch, chunk_days: int) -> tuple[object, int]:
-    """Days FIRST.. as one daily_job run with chunks of `chunk_days`; (result, dbt builds)."""
+    """FIRST alone (the tables' first build), then the DAYS after it as one daily_job run in
+    chunks of `chunk_days` (incremental builds); (the range run's result, its dbt builds)."""
     monkeypatch.setattr(range_chunks, "CHUNK_DAYS", chunk_days)
+    job = defs.resolve_job_def("daily_job")
+    resources = {"warehouse": WarehouseResource(database=str(warehouse))}
+    instance = DagsterInstance.ephemeral()
+    assert job.execute_in_process(partition_key=FIRST.isoformat(), instance=instance, resources=resources).success
     builds = []
     invoke = dbtRunner.invoke
 
@@ -60,12 +78,13 @@ def run_range(warehouse: Path, monkeypatch, chunk_days: int) -> tuple[object, in
         return invoke(self, args, **kwargs)
 
     monkeypatch.setattr(dbtRunner, "invoke", counted)
-    run = defs.resolve_job_def("daily_job").execute_in_process(
-        instance=DagsterInstance.ephemeral(),
-        resources={"warehouse": WarehouseResource(database=str(warehouse))},
-        tags=range_tags(FIRST, FIRST + dt.timedelta(days=DAYS - 1)),
+    run = job.execute_in_process(
+        instance=instance,
+        resources=resources,
+        tags=range_tags(FIRST + dt.timedelta(days=1), FIRST + dt.timedelta(days=DAYS)),
         raise_on_error=False,
     )
+    monkeypatch.setattr(dbtRunner, "invoke", invoke)
     return run, builds.count("build")
 
 
@@ -83,7 +102,7 @@ def test_a_range_built_in_chunks_gives_the_tables_of_one_build_and_reports_each_
     chunked, builds = run_range(tmp_path / "chunked" / "warehouse.duckdb", monkeypatch, chunk_days=2)
     whole, whole_builds = run_range(tmp_path / "whole" / "warehouse.duckdb", monkeypatch, chunk_days=31)
     assert chunked.success and whole.success
-    assert (builds, whole_builds) == (3, 1)
+    assert (builds, whole_builds) == (5, 1)
     keys = [e.asset_check_key for e in chunked.get_asset_check_evaluations()]
     assert len(keys) == len(set(keys)) == len(whole.get_asset_check_evaluations())
     assert all(e.passed for e in chunked.get_asset_check_evaluations())
@@ -92,6 +111,12 @@ def test_a_range_built_in_chunks_gives_the_tables_of_one_build_and_reports_each_
         with duckdb.connect(str(tmp_path / name / "warehouse.duckdb"), read_only=True) as conn:
             sums.append(table_checksums(conn, ("marts", "metrics", "backfill_metrics")))
     assert sums[0] == sums[1] and sums[0]["marts.fct_generations"][0] > 0
+    with duckdb.connect(str(tmp_path / "whole" / "warehouse.duckdb"), read_only=True) as conn:
+        staged = conn.execute(
+            "select count(*) from information_schema.schemata where schema_name = 'dbt_staging_rows'"
+        ).fetchone()[0]
+        left = conn.execute("select count(*) from information_schema.tables where table_schema = 'dbt_staging_rows'")
+        assert (staged, left.fetchone()[0]) == (1, 0)
 
 
 @pytest.mark.slow
@@ -106,10 +131,22 @@ def test_a_fault_on_a_later_chunks_day_fails_its_check_and_leaves_its_models_unr
 
     monkeypatch.setattr(raw_tables, "generate_day", faulty_day)
     run, builds = run_range(tmp_path / "warehouse.duckdb", monkeypatch, chunk_days=2)
-    assert not run.success and builds == 3
+    assert not run.success and builds == 5
     failed = {e.asset_check_key.name for e in run.get_asset_check_evaluations() if not e.passed}
     assert failed == {"primary_key_stg_generations_generation_id"}
     # dbt skipped fct_generations behind the failed test in the second chunk: not all its days are built
     materialized = {e.asset_key for e in run.get_asset_materialization_events()}
     assert AssetKey(["stg_generations"]) in materialized
     assert AssetKey(["fct_generations"]) not in materialized
+
+
+def test_the_rows_of_each_day_are_counted_from_the_raw_zones_files(tmp_path):
+    rows = [(dt.date(2025, 12, 1), 3), (dt.date(2025, 12, 2), 5), (dt.date(2025, 12, 3), 7)]
+    for day, count in rows:
+        folder = tmp_path / "generations" / f"partition_date={day.isoformat()}"
+        folder.mkdir(parents=True)
+        duckdb.sql(f"copy (select range as generation_id from range({count})) to '{folder / 'part-0.parquet'}'")
+    window = {"min_date": "2025-12-02", "max_date": "2025-12-04"}
+    assert generations_per_day(tmp_path, window) == {dt.date(2025, 12, 2): 5, dt.date(2025, 12, 3): 7}
+    assert generations_per_day(tmp_path / "nothing landed", window) == {}
+    assert generations_per_day(tmp_path, {}) == {}
