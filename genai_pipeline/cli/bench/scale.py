@@ -28,8 +28,15 @@ from genai_pipeline.core.checksums import raw_zone_checksums
 from genai_pipeline.core.partitions import partition_bounds
 from genai_pipeline.core.paths import raw_zone_path
 
-# The year: saturating growth to MAX_USERS, 0.2% of users leaving a day.
-FULL = {"GENAI_BASE_USERS": "50000", "GENAI_MAX_USERS": "200000", "GENAI_DAILY_CHURN_RATE": "0.002"}
+# The year: saturating growth to MAX_USERS, 0.2% of users leaving a day. DuckDB gets
+# 2GB (the default is 1GB): a range is built in chunks sized to that limit
+# (transform/range_chunks.py), so at 10x users 2GB halves the number of builds of a year.
+FULL = {
+    "GENAI_BASE_USERS": "50000",
+    "GENAI_MAX_USERS": "200000",
+    "GENAI_DAILY_CHURN_RATE": "0.002",
+    "GENAI_DUCKDB_MEMORY_LIMIT": "2GB",
+}
 SMOKE = {"GENAI_BASE_USERS": "500", "GENAI_MAX_USERS": "2000", "GENAI_DAILY_CHURN_RATE": "0.002"}
 DAY_LINE = re.compile(r"^Day +(\d+) \((\S+)\).*checks (\d+)/(\d+) +([\d.]+)s")
 CHECKS_LINE = re.compile(r"^Checks: (\d+) passed, (\d+) failed")
@@ -166,12 +173,25 @@ def bench_scale(smoke: bool = False) -> None:
         day2_env = _env(folder, "day2", scale, start)
         _simulate(day2_env, "--days", "1")
         day2 = _simulate(day2_env, "--days", "2")
+        day2_steps = _step_seconds(day2_env["DAGSTER_HOME"])
         last_day = start + dt.timedelta(days=year_days - 1)
         day_last = _simulate(year_env, "--start", last_day.isoformat(), "--days", "1")
+        day_last_steps = _step_seconds(year_env["DAGSTER_HOME"])
         day2_again = _simulate(year_env, "--start", (start + dt.timedelta(days=1)).isoformat(), "--days", "1")
+        day2_again_steps = _step_seconds(year_env["DAGSTER_HOME"])
         print(
             f"  one-day runs: day 2 after 1 day of history {day2.run_seconds:.1f}s, day {year_days} re-run on the "
             f"year's warehouse {day_last.run_seconds:.1f}s ({day_last.run_seconds / day2.run_seconds:.2f}x day 2), "
-            f"day 2 re-run on the year's warehouse {day2_again.run_seconds:.1f}s; "
-            f"peak RSS {day2.peak_rss_mb:,.0f} / {day_last.peak_rss_mb:,.0f} MB"
+            f"day 2 re-run on the year's warehouse {day2_again.run_seconds:.1f}s "
+            f"({day2_again.run_seconds / day2.run_seconds:.2f}x: what a year of history adds to a day); "
+            f"peak RSS {day2.peak_rss_mb:,.0f} / {day_last.peak_rss_mb:,.0f} / {day2_again.peak_rss_mb:,.0f} MB"
         )
+        for label, steps in (
+            ("day 2", day2_steps),
+            (f"day {year_days}", day_last_steps),
+            ("day 2 again", day2_again_steps),
+        ):
+            print(
+                f"    {label} by step: "
+                + ", ".join(f"{k} {v:.2f}s" for k, v in sorted(steps.items(), key=lambda i: -i[1]))
+            )
