@@ -32,8 +32,9 @@ from genai_pipeline.core.partitions import daily_partitions
 from genai_pipeline.core.warehouse import WarehouseResource
 from genai_pipeline.metrics.automation import FOLLOWS_ITS_MARTS
 from genai_pipeline.metrics.catalog import registered_metrics
+from genai_pipeline.metrics.checks import check_sql, evaluate_checks
 from genai_pipeline.metrics.spec import MetricSpec, MetricWindow
-from genai_pipeline.metrics.store import check_sql, evaluate_checks, write_window
+from genai_pipeline.metrics.store import write_window
 from genai_pipeline.transform.spark_target import dbt_target, engine_pool
 from genai_pipeline.transform.sql_engine import DuckDBEngine, SparkEngine, engine_kind, target_engine
 
