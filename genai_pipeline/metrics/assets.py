@@ -2,8 +2,9 @@
 
 The asset replaces the window's days of its own table ``backfill_metrics.<name>`` in ONE
 transaction, then checks them (range, not_null, one row per entity-day, completeness
-against the marts). Marts are never altered: a dbt rebuild would drop a column added to
-them. A backfill of N days is one run by default (single-run policy).
+against the marts), both a chunk of days at a time (metrics/store.py, metrics/checks.py) so
+a run's memory does not grow with the window. Marts are never altered: a dbt rebuild would
+drop a column added to them. A backfill of N days is one run by default (single-run policy).
 """
 
 import datetime as dt
