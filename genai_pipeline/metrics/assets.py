@@ -2,8 +2,9 @@
 
 The asset replaces the window's days of its own table ``backfill_metrics.<name>`` in ONE
 transaction, then checks them (range, not_null, one row per entity-day, completeness
-against the marts). Marts are never altered: a dbt rebuild would drop a column added to
-them. A backfill of N days is one run by default (single-run policy).
+against the marts), both a chunk of days at a time (metrics/store.py, metrics/checks.py) so
+a run's memory does not grow with the window. Marts are never altered: a dbt rebuild would
+drop a column added to them. A backfill of N days is one run by default (single-run policy).
 """
 
 import datetime as dt
@@ -32,8 +33,9 @@ from genai_pipeline.core.partitions import daily_partitions
 from genai_pipeline.core.warehouse import WarehouseResource
 from genai_pipeline.metrics.automation import FOLLOWS_ITS_MARTS
 from genai_pipeline.metrics.catalog import registered_metrics
+from genai_pipeline.metrics.checks import check_sql, evaluate_checks
 from genai_pipeline.metrics.spec import MetricSpec, MetricWindow
-from genai_pipeline.metrics.store import check_sql, evaluate_checks, write_window
+from genai_pipeline.metrics.store import write_window
 from genai_pipeline.transform.spark_target import dbt_target, engine_pool
 from genai_pipeline.transform.sql_engine import DuckDBEngine, SparkEngine, engine_kind, target_engine
 

@@ -1,17 +1,20 @@
-"""A backfill metric's table: the window write, the dry-run preview and the checks, shared by
-the asset, the CLI's dry-run and the tests, on either engine (transform/sql_engine.py).
+"""A backfill metric's table: the window write and the dry-run preview, shared by the asset,
+the CLI's dry-run and the tests, on either engine (transform/sql_engine.py). The checks are in
+metrics/checks.py.
 
-DuckDB replaces the window's days in ONE transaction (delete + insert). Spark keeps the table
-as Parquet partitioned by metric_date and replaces the window's days with one
+A window is computed in chunks of at most CHUNK_DAYS consecutive days, each by the metric's own
+query for that sub-window, so a run's working set is one chunk's whatever the window's length:
+a year-long single-run backfill needs no more memory than a month.
+
+DuckDB replaces the window's days in ONE transaction (delete, then one insert per chunk). Spark
+keeps the table as Parquet partitioned by metric_date and replaces each chunk's days with one
 `insert overwrite ... partition (metric_date)` in dynamic partition-overwrite mode (only the
-days the query returns rows for are replaced; the job commits its files all at once). The
-checks are the same SQL on both engines.
+days the query returns rows for are replaced; each job commits its files all at once).
 """
 
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 import duckdb
@@ -19,31 +22,51 @@ import duckdb
 from genai_pipeline.metrics.spec import SCHEMA, MetricSpec, MetricWindow
 from genai_pipeline.transform.sql_engine import DuckDBEngine, SparkEngine, as_engine
 
-SAMPLE_ROWS = 5
+# A month per statement: the largest metric (user_lifetime_value, one row per user per day,
+# with a running sum per user) then stays within the warehouse's default 1GB memory_limit
+# without spilling much, and a year is 12 chunks, each reading the marts once. Smaller chunks
+# save little memory and re-read the marts more often; larger ones grow the peak again.
+CHUNK_DAYS = 31
 ROWS_VIEW = "metric_rows"
+
+
+def chunks(window: MetricWindow) -> list[MetricWindow]:
+    """The window as consecutive sub-windows of at most CHUNK_DAYS days (none when empty)."""
+    step = dt.timedelta(days=CHUNK_DAYS)
+    parts, start = [], window.start
+    while start < window.end:
+        end = window.end if window.end - start <= step else start + step
+        parts.append(MetricWindow(start, end))
+        start = end
+    return parts
 
 
 @contextmanager
 def metric_rows(
-    conn: duckdb.DuckDBPyConnection, spec: MetricSpec, window: MetricWindow
+    cursor: duckdb.DuckDBPyConnection, spec: MetricSpec, window: MetricWindow
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A cursor of its own (a caller's unfetched result would make ``conn.sql`` raise) on
-    which the metric's query for the window is the view ``metric_rows``."""
-    with conn.cursor() as cursor:
-        cursor.register(ROWS_VIEW, spec.compute(cursor, window))
-        yield cursor
+    """The metric's query for ``window`` as the view ``metric_rows`` on ``cursor``, dropped after
+    (not after a failure: in an aborted transaction that would raise and hide the failure; the
+    caller's cursor is closed then anyway)."""
+    cursor.register(ROWS_VIEW, spec.compute(cursor, window))
+    yield cursor
+    cursor.unregister(ROWS_VIEW)
 
 
 def preview_counts(conn: Any, spec: MetricSpec, window: MetricWindow) -> dict[dt.date, int]:
-    """Rows per day the metric would write for ``window``; reads only."""
+    """Rows per day the metric would write for ``window``; reads only, chunk by chunk."""
     engine = as_engine(conn)
-    if isinstance(engine, SparkEngine):
-        query = spec.compute(engine, window).sql
-        counts = engine.rows(f"select metric_date, count(*) from ({query}) r group by metric_date order by 1")
-        return {day: int(count) for day, count in counts}
-    with metric_rows(engine.conn, spec, window) as cursor:
-        counts = cursor.execute(f"select metric_date, count(*) from {ROWS_VIEW} group by 1 order by 1").fetchall()
-    return {day: int(count) for day, count in counts}
+    counts: dict[dt.date, int] = {}
+    for part in chunks(window):
+        if isinstance(engine, SparkEngine):
+            query = spec.compute(engine, part).sql
+            rows = engine.rows(f"select metric_date, count(*) from ({query}) r group by metric_date order by 1")
+        else:
+            # a cursor of its own: a caller's unfetched result would make ``conn.sql`` raise
+            with engine.conn.cursor() as cursor, metric_rows(cursor, spec, part):
+                rows = cursor.execute(f"select metric_date, count(*) from {ROWS_VIEW} group by 1 order by 1").fetchall()
+        counts.update((day, int(count)) for day, count in rows)
+    return counts
 
 
 def _window_counts(engine: DuckDBEngine | SparkEngine, spec: MetricSpec, window: MetricWindow) -> dict[dt.date, int]:
@@ -56,118 +79,47 @@ def _window_counts(engine: DuckDBEngine | SparkEngine, spec: MetricSpec, window:
 
 
 def write_window(conn: Any, spec: MetricSpec, window: MetricWindow) -> dict[dt.date, int]:
-    """Replaces the window's days of the metric's table; rows per day.
+    """Replaces the window's days of the metric's table, chunk by chunk; rows per day.
 
-    On DuckDB in ONE transaction: a failure anywhere before COMMIT leaves the table exactly as
-    it was. On Spark one insert overwrite of the days' partitions (a failed job commits nothing).
+    On DuckDB in ONE transaction: a failure anywhere before COMMIT, in any chunk, leaves the
+    table exactly as it was. On Spark one insert overwrite per chunk (see _write_window_spark).
     """
     engine = as_engine(conn)
     if isinstance(engine, SparkEngine):
         return _write_window_spark(engine, spec, window)
-    conn = engine.conn
     names = ", ".join(spec.column_names())
-    in_window = "metric_date >= $start AND metric_date < $end"
-    with metric_rows(conn, spec, window) as cursor:
+    with engine.conn.cursor() as cursor:
         cursor.execute("BEGIN TRANSACTION")
         try:
             cursor.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
             cursor.execute(spec.create_table_sql())
-            cursor.execute(f"DELETE FROM {spec.table} WHERE {in_window}", window.params)
-            cursor.execute(f"INSERT INTO {spec.table} ({names}) SELECT {names} FROM {ROWS_VIEW}")
-            counts = cursor.execute(
-                f"SELECT metric_date, count(*) FROM {spec.table} WHERE {in_window} GROUP BY 1 ORDER BY 1", window.params
-            ).fetchall()
+            cursor.execute(
+                f"DELETE FROM {spec.table} WHERE metric_date >= $start AND metric_date < $end", window.params
+            )
+            for part in chunks(window):
+                with metric_rows(cursor, spec, part):
+                    cursor.execute(f"INSERT INTO {spec.table} ({names}) SELECT {names} FROM {ROWS_VIEW}")
+            counts = _window_counts(DuckDBEngine(cursor), spec, window)
             cursor.execute("COMMIT")
         except BaseException:
             cursor.execute("ROLLBACK")
             raise
-    return {day: int(count) for day, count in counts}
+    return counts
 
 
 def _write_window_spark(engine: SparkEngine, spec: MetricSpec, window: MetricWindow) -> dict[dt.date, int]:
     # the partition column goes last, as Spark stores it
     names = ", ".join([spec.entity, *spec.columns, "metric_date"])
-    query = spec.compute(engine, window).sql
     engine.execute(f"create schema if not exists {SCHEMA}")
     engine.execute(spec.create_table_sql_spark())
     # replace only the partitions the query writes (the default, static, would empty the table)
     engine.execute("set spark.sql.sources.partitionOverwriteMode=dynamic")
-    engine.execute(
-        f"insert overwrite table {spec.table} partition (metric_date) select {names} from ({query}) metric_rows"
-    )
-    return _window_counts(engine, spec, window)
-
-
-@dataclass(frozen=True)
-class CheckOutcome:
-    name: str
-    passed: bool
-    failing_rows: int
-    sample: list[dict]
-    description: str
-
-
-def _window_rows(spec: MetricSpec) -> str:
-    return f"(select * from {spec.table} where metric_date >= $start and metric_date < $end)"
-
-
-def _range_predicate(spec: MetricSpec) -> str | None:
-    """SQL true for a row whose values break their columns' bounds; None when nothing is bounded."""
-    parts = []
-    for name, column in spec.columns.items():
-        if column.min is not None:
-            parts.append(f"{name} < {float(column.min)!r}")
-        if column.max is not None:
-            parts.append(f"{name} > {float(column.max)!r}")
-        if column.values is not None:
-            parts.append(f"{name} not in ({', '.join(repr(v) for v in column.values)})")
-    return " or ".join(parts) or None
-
-
-def check_sql(spec: MetricSpec) -> dict[str, tuple[str, str]]:
-    """check name -> (SQL selecting the failing rows of the window, what it asserts)."""
-    rows = _window_rows(spec)
-    not_null = [spec.entity, "metric_date"] + [n for n, c in spec.columns.items() if not c.nullable]
-    checks = {
-        "not_null": (
-            f"select * from {rows} t where " + " or ".join(f"{c} is null" for c in not_null),
-            f"No row has a null {', '.join(not_null)}.",
-        ),
-        "one_row_per_entity_day": (
-            f"select {spec.entity}, metric_date, count(*) as rows from {rows} t group by all having count(*) > 1",
-            f"Each ({spec.entity}, metric_date) has one row.",
-        ),
-        "complete_vs_marts": (
-            f"""
-            with expected as ({spec.expected}), actual as (select {spec.entity}, metric_date from {rows} t)
-            select 'missing' as problem, * from (select * from expected except select * from actual)
-            union all
-            select 'unexpected' as problem, * from (select * from actual except select * from expected)
-            """,
-            f"The rows are exactly the ({spec.entity}, day) pairs of the marts ({', '.join(spec.reads)}): none missing, none extra.",
-        ),
-    }
-    predicate = _range_predicate(spec)
-    if predicate:
-        bounded = [f"{n}: {c.bounds()}" for n, c in spec.columns.items() if c.bounds()]
-        checks["value_in_range"] = (
-            f"select * from {rows} t where {predicate}",
-            f"Every value is within its bounds: {'; '.join(bounded)}.",
+    # One job per chunk, each overwriting only its own days: a failed chunk commits nothing,
+    # but the chunks before it stay written (Spark has no transaction across jobs), as any
+    # sequence of insert overwrite jobs would leave them; running the window again replaces them.
+    for part in chunks(window):
+        query = spec.compute(engine, part).sql
+        engine.execute(
+            f"insert overwrite table {spec.table} partition (metric_date) select {names} from ({query}) metric_rows"
         )
-    return checks
-
-
-def evaluate_checks(conn: Any, spec: MetricSpec, window: MetricWindow) -> list[CheckOutcome]:
-    """Every check over the window's rows: pass/fail, how many rows fail, and a sample."""
-    engine = as_engine(conn)
-    outcomes = []
-    for name, (sql, description) in check_sql(spec).items():
-        columns, rows = engine.columns_and_rows(f"select * from ({sql}) failing limit {SAMPLE_ROWS}", window.params)
-        sample = [dict(zip(columns, map(_plain, row), strict=True)) for row in rows]
-        failing = engine.rows(f"select count(*) from ({sql}) failing", window.params)[0][0] if sample else 0
-        outcomes.append(CheckOutcome(name, failing == 0, int(failing), sample, description))
-    return outcomes
-
-
-def _plain(value):
-    return value if isinstance(value, (int, float, str, bool, type(None))) else str(value)
+    return _window_counts(engine, spec, window)

@@ -7,44 +7,27 @@ from decimal import Decimal
 import duckdb
 import pytest
 from dagster import AssetKey, BackfillPolicy
+from metrics_support import insert, marts_connection
 
 from genai_pipeline.core.checksums import table_checksums
 from genai_pipeline.core.partitions import daily_partitions
 from genai_pipeline.metrics import library as lib
 from genai_pipeline.metrics.assets import GROUP, build_metric_asset
 from genai_pipeline.metrics.catalog import registered_metrics
+from genai_pipeline.metrics.checks import evaluate_checks
 from genai_pipeline.metrics.spec import Column, MetricWindow, backfill_metric, unregister_metric
-from genai_pipeline.metrics.store import evaluate_checks, preview_counts, write_window
+from genai_pipeline.metrics.store import preview_counts, write_window
 from genai_pipeline.simulation.prompts import PROMPT_TEXTS, SUBJECTS
 
 D1, D2, D3 = dt.date(2025, 12, 1), dt.date(2025, 12, 2), dt.date(2025, 12, 3)
 METRICS = ["prompt_toxicity", "user_lifetime_value", "session_engagement_score", "generation_quality_flag"]
 
-MARTS = {
-    "dim_prompts": "prompt_id BIGINT, prompt_text VARCHAR, prompt_date DATE",
-    "dim_users": "user_id BIGINT, user_tier VARCHAR, signup_date DATE",
-    "fct_sessions": (
-        "session_id BIGINT, user_id BIGINT, session_date DATE, revenue_usd DECIMAL(38, 8), prompt_count BIGINT, "
-        "generation_count BIGINT, download_count BIGINT, thumbs_up_count BIGINT"
-    ),
-    "fct_generations": (
-        "generation_id BIGINT, generation_date DATE, status VARCHAR, latency_ms INTEGER, media_type VARCHAR, feedback VARCHAR"
-    ),
-}
-
 
 @pytest.fixture
 def conn():
-    conn = duckdb.connect()
-    conn.execute("create schema marts")
-    for table, columns in MARTS.items():
-        conn.execute(f"create table marts.{table} ({columns})")
+    conn = marts_connection()
     yield conn
     conn.close()
-
-
-def insert(conn, table: str, rows: list[tuple]) -> None:
-    conn.executemany(f"insert into marts.{table} values ({', '.join('?' * len(rows[0]))})", rows)
 
 
 def compute(conn, name: str, start=D1, end=D2) -> list[tuple]:
