@@ -1,11 +1,37 @@
 -- Rule: a generation is made after its prompt was typed and inside its session
 -- (session_start <= prompted_at <= generated_at <= session_end), on the same day.
+-- The looked-up prompts and sessions are bounded by the window's keys ([min, max] of its
+-- prompt_id, session_id; not by day): the same rule, since only a row whose key equals a
+-- window's key can join, and the rest of history is skipped (macros/relationships.sql).
 {{ config(meta={'dagster': {'ref': {'name': 'fct_generations'}}}) }}
 
 with generations as (
     select generation_id, prompt_id, session_id, generated_at, generation_date
     from {{ ref('fct_generations') }}
     where {{ window_filter('generation_date') }}
+),
+
+key_range as (
+    select
+        min(prompt_id) as min_prompt_id,
+        max(prompt_id) as max_prompt_id,
+        min(session_id) as min_session_id,
+        max(session_id) as max_session_id
+    from generations
+),
+
+prompts as (
+    select prompt_id, prompted_at
+    from {{ ref('dim_prompts') }}
+    where prompt_id >= (select min_prompt_id from key_range)
+        and prompt_id <= (select max_prompt_id from key_range)
+),
+
+sessions as (
+    select session_id, session_start, session_end, session_date
+    from {{ ref('fct_sessions') }}
+    where session_id >= (select min_session_id from key_range)
+        and session_id <= (select max_session_id from key_range)
 )
 
 select
@@ -14,8 +40,8 @@ select
     sessions.session_start,
     sessions.session_end
 from generations
-inner join {{ ref('dim_prompts') }} as prompts on generations.prompt_id = prompts.prompt_id
-inner join {{ ref('fct_sessions') }} as sessions on generations.session_id = sessions.session_id
+inner join prompts on generations.prompt_id = prompts.prompt_id
+inner join sessions on generations.session_id = sessions.session_id
 where generations.generated_at < prompts.prompted_at
    or prompts.prompted_at < sessions.session_start
    or prompts.prompted_at > sessions.session_end

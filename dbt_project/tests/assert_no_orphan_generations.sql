@@ -2,12 +2,47 @@
 -- user; its session exists and belongs to the same user; its user exists. Stronger than the
 -- per-column relationships tests: a generation pointing at a real prompt of another session
 -- passes those and fails here. Window-scoped on the generation side.
+-- The looked-up prompts, sessions and users are bounded by the window's keys ([min, max] of
+-- its prompt_id, session_id, user_id; not by day): the same rule, since only a row whose key
+-- equals a window's key can match, and the rest of history is skipped (macros/relationships.sql).
 {{ config(meta={'dagster': {'ref': {'name': 'fct_generations'}}}) }}
 
 with generations as (
     select generation_id, prompt_id, session_id, user_id, generation_date
     from {{ ref('fct_generations') }}
     where {{ window_filter('generation_date') }}
+),
+
+key_range as (
+    select
+        min(prompt_id) as min_prompt_id,
+        max(prompt_id) as max_prompt_id,
+        min(session_id) as min_session_id,
+        max(session_id) as max_session_id,
+        min(user_id) as min_user_id,
+        max(user_id) as max_user_id
+    from generations
+),
+
+prompts as (
+    select prompt_id, session_id, user_id
+    from {{ ref('dim_prompts') }}
+    where prompt_id >= (select min_prompt_id from key_range)
+        and prompt_id <= (select max_prompt_id from key_range)
+),
+
+sessions as (
+    select session_id, user_id
+    from {{ ref('fct_sessions') }}
+    where session_id >= (select min_session_id from key_range)
+        and session_id <= (select max_session_id from key_range)
+),
+
+users as (
+    select user_id
+    from {{ ref('dim_users') }}
+    where user_id >= (select min_user_id from key_range)
+        and user_id <= (select max_user_id from key_range)
 )
 
 select
@@ -21,9 +56,9 @@ select
         else 'missing user'
     end as problem
 from generations
-left join {{ ref('dim_prompts') }} as prompts on generations.prompt_id = prompts.prompt_id
-left join {{ ref('fct_sessions') }} as sessions on generations.session_id = sessions.session_id
-left join {{ ref('dim_users') }} as users on generations.user_id = users.user_id
+left join prompts on generations.prompt_id = prompts.prompt_id
+left join sessions on generations.session_id = sessions.session_id
+left join users on generations.user_id = users.user_id
 where prompts.prompt_id is null
    or prompts.session_id <> generations.session_id
    or prompts.user_id <> generations.user_id

@@ -1,11 +1,37 @@
 -- Rule: every prompt belongs to an existing session of the same user, and its user exists.
 -- Window-scoped on the prompt side.
+-- The looked-up sessions and users are bounded by the window's keys ([min, max] of its
+-- session_id, user_id; not by day): the same rule, since only a row whose key equals a
+-- window's key can match, and the rest of history is skipped (macros/relationships.sql).
 {{ config(meta={'dagster': {'ref': {'name': 'dim_prompts'}}}) }}
 
 with prompts as (
     select prompt_id, session_id, user_id, prompt_date
     from {{ ref('dim_prompts') }}
     where {{ window_filter('prompt_date') }}
+),
+
+key_range as (
+    select
+        min(session_id) as min_session_id,
+        max(session_id) as max_session_id,
+        min(user_id) as min_user_id,
+        max(user_id) as max_user_id
+    from prompts
+),
+
+sessions as (
+    select session_id, user_id
+    from {{ ref('fct_sessions') }}
+    where session_id >= (select min_session_id from key_range)
+        and session_id <= (select max_session_id from key_range)
+),
+
+users as (
+    select user_id
+    from {{ ref('dim_users') }}
+    where user_id >= (select min_user_id from key_range)
+        and user_id <= (select max_user_id from key_range)
 )
 
 select
@@ -16,8 +42,8 @@ select
         else 'missing user'
     end as problem
 from prompts
-left join {{ ref('fct_sessions') }} as sessions on prompts.session_id = sessions.session_id
-left join {{ ref('dim_users') }} as users on prompts.user_id = users.user_id
+left join sessions on prompts.session_id = sessions.session_id
+left join users on prompts.user_id = users.user_id
 where sessions.session_id is null
    or sessions.user_id <> prompts.user_id
    or users.user_id is null

@@ -1,7 +1,28 @@
 -- Rule: a retry re-sends its prompt to the same model: every attempt of a prompt names the
 -- model of its first attempt. A retry on another model is a different request recorded
 -- under the old prompt, and it would blur the per-model reliability figures.
+-- The looked-up prompts are bounded by the window's prompt_id range (not by day): the same
+-- rule, since only a prompt whose key equals a window's key can join, and the rest of history
+-- is skipped (macros/relationships.sql).
 {{ config(meta={'dagster': {'ref': {'name': 'fct_generations'}}}) }}
+
+with generations as (
+    select generation_id, prompt_id, attempt_number, model_name
+    from {{ ref('fct_generations') }}
+    where {{ window_filter('generation_date') }}
+),
+
+key_range as (
+    select min(prompt_id) as min_prompt_id, max(prompt_id) as max_prompt_id
+    from generations
+),
+
+prompts as (
+    select prompt_id, model_name
+    from {{ ref('dim_prompts') }}
+    where prompt_id >= (select min_prompt_id from key_range)
+        and prompt_id <= (select max_prompt_id from key_range)
+)
 
 select
     generations.generation_id,
@@ -9,7 +30,6 @@ select
     generations.attempt_number,
     generations.model_name,
     prompts.model_name as first_attempt_model
-from {{ ref('fct_generations') }} as generations
-inner join {{ ref('dim_prompts') }} as prompts on generations.prompt_id = prompts.prompt_id
-where {{ window_filter('generations.generation_date') }}
-    and generations.model_name <> prompts.model_name
+from generations
+inner join prompts on generations.prompt_id = prompts.prompt_id
+where generations.model_name <> prompts.model_name

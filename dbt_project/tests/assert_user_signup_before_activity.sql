@@ -1,13 +1,11 @@
 -- Rule: nobody is active before signing up: every session starts, and every generation is
 -- made, at or after its user's signup_at (users may sign up and start a session the same
--- instant). Window-scoped on the activity side; the users side is all history.
+-- instant). Window-scoped on the activity side; the users side is all history, bounded by
+-- the window's user_id range only (not by day): the same rule, since only a user whose key
+-- equals an active user's can join, and later sign-ups are skipped (macros/relationships.sql).
 {{ config(meta={'dagster': {'ref': {'name': 'fct_sessions'}}}) }}
 
-with users as (
-    select user_id, signup_at from {{ ref('stg_users') }}
-),
-
-sessions as (
+with sessions as (
     select 'session' as activity, session_id as activity_id, user_id, session_start as active_at
     from {{ ref('fct_sessions') }}
     where {{ window_filter('session_date') }}
@@ -23,6 +21,18 @@ activity as (
     select * from sessions
     union all
     select * from generations
+),
+
+key_range as (
+    select min(user_id) as min_user_id, max(user_id) as max_user_id
+    from activity
+),
+
+users as (
+    select user_id, signup_at
+    from {{ ref('stg_users') }}
+    where user_id >= (select min_user_id from key_range)
+        and user_id <= (select max_user_id from key_range)
 )
 
 select activity.*, users.signup_at

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 from dagster import DagsterInstance
 from pipeline_support import copy_warehouse
@@ -112,3 +113,49 @@ def test_vars_win_over_the_window_in_the_environment(tmp_path):
     sql = compiled.read_text()
     assert "cast('2025-12-03' as date)" in sql and "cast('2025-12-04' as date)" in sql
     assert "2025-12-01" not in sql
+
+
+PROMPT_OF_GENERATION = "relationships_stg_generations_prompt_id__prompt_id__ref_stg_prompts_"
+SESSION_OF_GENERATION = "relationships_fct_generations_session_id__session_id__ref_fct_sessions_"
+ORPHAN_GENERATION = "assert_no_orphan_generations"
+KEYS = ("prompt_id", "session_id", "user_id")
+
+
+def test_a_parent_found_only_outside_the_window_day_passes_and_a_key_with_no_parent_fails(three_days, tmp_path):
+    # The parent side of relationships (and of the key lookups of the singular tests) is bounded
+    # by the window's child keys, [min, max], never by day (macros/relationships.sql): a day-3
+    # generation filed under a day-1 prompt, with that prompt's session and user, finds them;
+    # a key between two real prompts that no prompt has is reported.
+    warehouse = copy_warehouse(three_days, tmp_path / "warehouse.duckdb")
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        day_one_prompt = con.sql(
+            "select prompt_id, session_id, user_id from marts.dim_prompts "
+            f"where prompt_date = date '{DAYS[0]}' order by prompt_id limit 1"
+        ).fetchall()[0]
+        # one past day 1's last prompt: below day 3's prompts, above day 1's, and nobody's
+        [(missing, taken)] = con.sql(
+            f"with gap as (select max(prompt_id) + 1 as id from marts.dim_prompts where prompt_date = date '{DAYS[0]}') "
+            "select id, (select count(*) from marts.dim_prompts where prompt_id = id) from gap"
+        ).fetchall()
+    assert taken == 0
+    real = raw_tables.generate_day
+
+    def refile_first_generation(keys: dict[str, int]):
+        def generate_day(settings, day):
+            frames = real(settings, day)
+            if day == DAYS[2]:
+                generations = frames["generations"]
+                for column, value in keys.items():
+                    generations.loc[generations.index[0], column] = value
+            return frames
+
+        return generate_day
+
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("GENAI_BASE_USERS", "300")
+        env.setattr(raw_tables, "generate_day", refile_first_generation(dict(zip(KEYS, day_one_prompt, strict=True))))
+        found = run(warehouse, DAYS[2])
+        env.setattr(raw_tables, "generate_day", refile_first_generation({"prompt_id": missing}))
+        orphan = run(warehouse, DAYS[2])
+    assert not found & {PROMPT_OF_GENERATION, SESSION_OF_GENERATION, ORPHAN_GENERATION}, found
+    assert PROMPT_OF_GENERATION in orphan
