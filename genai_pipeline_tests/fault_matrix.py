@@ -387,6 +387,11 @@ def models() -> list[list[Fault]]:
     return [
         [fault("fct_sessions' friction formula weighs failures 40 instead of 50", "assert_friction_score_consistent",
                model=("models/marts/fct_sessions.sql", "50 * coalesce(failure_rate, 0)", "40 * coalesce(failure_rate, 0)"))],
+        # fct_user_days' key includes its day, so no state left by earlier runs can repeat a key of
+        # today (delete+insert replaces today's rows): only a change of the model's grain can.
+        # Alone: the failed key skips dim_users and everything below it.
+        [fault("fct_user_days splits a user's day by device", "primary_key_fct_user_days_user_id__activity_date",
+               model=("models/marts/fct_user_days.sql", "group by user_id, session_date", "group by user_id, session_date, device"))],
         [
             fault("dim_users' join fans out one user", {"primary_key_dim_users_user_id", "assert_lifetime_totals_reconcile"},
                   model=("models/marts/dim_users.sql", "\nselect * from final",

@@ -28,7 +28,7 @@ def _manifest() -> dict:
 def test_every_dbt_data_test_is_an_asset_check():
     tests = [n for n in _manifest()["nodes"].values() if n["resource_type"] == "test"]
     checks = list(dbt_models.check_keys)
-    assert len(tests) >= 104
+    assert len(tests) >= 105
     assert len(checks) == len(tests)
     assert {c.name for c in checks} == {t["name"] for t in tests}
     assert set(checks) <= set(_check_keys())

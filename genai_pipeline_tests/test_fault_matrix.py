@@ -183,7 +183,7 @@ def test_a_changed_column_type_fails_the_contract_and_nothing_below_it_runs(hist
     message = failure.step_failure_data.user_failure_data.description
     assert "This model has an enforced contract that failed" in message
     assert "| latency_ms  | DOUBLE          | INTEGER       | data type mismatch |" in message
-    below = {"fct_generations", "dim_prompts", "fct_sessions", "dim_users", *registered_metrics()}
+    below = {"fct_generations", "dim_prompts", "fct_sessions", "fct_user_days", "dim_users", *registered_metrics()}
     below |= {"daily_metrics", "daily_model_metrics", "daily_tier_metrics"}
     built = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
     assert built == {"raw/users", "raw/sessions", "raw/prompts", "raw/generations"} | {

@@ -100,7 +100,7 @@ def test_a_daily_run_and_all_its_checks_are_stored_in_postgres_and_nothing_in_sq
             entry.dagster_event.event_specific_data
             for entry in instance.all_logs(day_run.run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION)
         ]
-    assert len(evaluations) == int(passed) >= 104 and all(e.passed for e in evaluations)
+    assert len(evaluations) == int(passed) >= 105 and all(e.passed for e in evaluations)
 
 
 def test_a_seven_day_backfill_of_every_metric_records_each_partition(week):

@@ -52,7 +52,7 @@ def test_duckdb_and_spark_build_the_same_marts_and_metrics(engines):
     assert engines.duckdb_run.success
     comparison = compare(engines.duckdb)
     assert [str(d) for d in comparison.differences] == []
-    assert len(comparison.row_counts) == 7
+    assert len(comparison.row_counts) == 8
     assert all(duck == spark > 0 for duck, spark in comparison.row_counts.values())
 
 

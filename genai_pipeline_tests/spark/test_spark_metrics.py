@@ -65,8 +65,8 @@ def test_simulate_on_spark_runs_the_metrics_and_anomaly_checks_with_every_check_
     assert status == 0
     [last] = [o for o in outcomes if o.checks_total]
     assert last.failed_blocking == [] and last.failed_warn == []
-    # 104 dbt tests, 4 checks per backfill metric, 4 anomaly checks: all ran, all passed
-    assert last.checks_total == last.checks_passed == 104 + 4 * len(registered_metrics()) + 4
+    # 105 dbt tests, 4 checks per backfill metric, 4 anomaly checks: all ran, all passed
+    assert last.checks_total == last.checks_passed == 105 + 4 * len(registered_metrics()) + 4
     assert (
         next_days["dev"][0] == 0
         and [o for o in next_days["dev"][2] if o.checks_total][0].checks_total == last.checks_total

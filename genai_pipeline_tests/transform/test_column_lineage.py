@@ -20,6 +20,7 @@ MODELS = [
     "dim_users",
     "dim_prompts",
     "fct_sessions",
+    "fct_user_days",
     "fct_generations",
     "daily_metrics",
     "daily_tier_metrics",

@@ -26,7 +26,7 @@ def test_every_model_has_a_primary_key_test(manifest):
         for node in manifest["nodes"].values()
         if node["resource_type"] == "test" and (node.get("test_metadata") or {}).get("name") == "primary_key"
     }
-    assert len(models(manifest)) == 11
+    assert len(models(manifest)) == 12
     assert [m["name"] for m in models(manifest) if m["unique_id"] not in keyed] == []
 
 

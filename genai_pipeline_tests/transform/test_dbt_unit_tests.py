@@ -73,6 +73,11 @@ BROKEN_FORMULAS = {
         "generations.attempt_number = max(generations.attempt_number)",
         "generations.attempt_number = min(generations.attempt_number)",
     ),
+    "fct_user_days_sums_each_users_day": (
+        "models/marts/fct_user_days.sql",
+        "count(case when has_generations then 1 end)",
+        "count(*)",
+    ),
     "daily_metrics_computes_each_days_kpis": (
         "models/metrics/daily_metrics.sql",
         "{{ ratio('g.active_pro_users', 'g.active_users') }}",
