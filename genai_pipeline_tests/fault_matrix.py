@@ -257,11 +257,11 @@ def history_state() -> list[list[Fault]]:
     old = "date '2025-12-03'"
     first_of_today = epoch_day(DAY) * ID_DAY_FACTOR  # the day's first id of every entity
 
-    def misfiled(table: str, key: str, day_column: str) -> tuple[str, ...]:
-        # the old day's first row, by key: a side effect (e.g. another model than today's
-        # prompt) must not depend on which row an unordered scan returns first
+    def misfiled(table: str, key: str, day_column: str, also: str = "") -> tuple[str, ...]:
+        # the old day's first row, by key: a side effect must not depend on which row an
+        # unordered scan returns first
         return (
-            f"insert into {table} select * replace ({first_of_today} as {key}) "
+            f"insert into {table} select * replace ({first_of_today} as {key}{also}) "
             f"from {table} where {day_column} = {old} order by {key} limit 1",
         )
 
@@ -270,7 +270,9 @@ def history_state() -> list[list[Fault]]:
                state=misfiled("marts.fct_generations", "generation_id", "generation_date"))],
         [fault("today's prompt already filed under an earlier day",
                {"primary_key_dim_prompts_prompt_id", "assert_retries_reuse_the_prompts_model"},
-               state=misfiled("marts.dim_prompts", "prompt_id", "prompt_date"))],
+               # under a model no prompt of today's uses: the old row's own model could be
+               # today's first prompt's, and then no retry would name another model
+               state=misfiled("marts.dim_prompts", "prompt_id", "prompt_date", ", 'retired-model' as model_name"))],
         [fault("today's session already filed under an earlier day",
                {"primary_key_fct_sessions_session_id", "assert_generations_within_session"},
                state=misfiled("marts.fct_sessions", "session_id", "session_date"))],
