@@ -45,17 +45,23 @@
 
 {#-
   For incremental models: `where {{ partition_window('generation_date') }}`. Restricts the
-  read to the window on incremental runs. A first build or --full-refresh reads all history
-  up to the window's end, so the table is complete whatever the window's start; the days
-  after it are left to the runs of those days. A long range built in chunks
-  (genai_pipeline/transform/range_chunks.py) thus reads one chunk at a time from its first.
+  read to the window on incremental runs. A first build or --full-refresh reads all history,
+  so the table is complete whatever the window says, except, when a long range is built in
+  chunks (genai_pipeline/transform/range_chunks.py), the days the range's later chunks build
+  (from this chunk's end to GENAI_WINDOW_RANGE_MAX_DATE): a batch from nothing then reads one
+  chunk at a time from its first.
 -#}
 {% macro partition_window(column) -%}
     {%- if is_incremental() -%}
         {%- set predicate = window_predicate(column) -%}
     {%- else -%}
         {%- set max_date = _window_bound('max_date') -%}
-        {%- set predicate = (column ~ " < cast('" ~ max_date ~ "' as date)") if max_date else none -%}
+        {%- set range_max_date = _window_bound('range_max_date') -%}
+        {%- set predicate = none -%}
+        {%- if max_date and range_max_date and range_max_date > max_date -%}
+            {%- set predicate = "not (" ~ column ~ " >= cast('" ~ max_date ~ "' as date) and "
+                ~ column ~ " < cast('" ~ range_max_date ~ "' as date))" -%}
+        {%- endif -%}
     {%- endif -%}
     {{- predicate if predicate else '1 = 1' -}}
 {%- endmacro %}

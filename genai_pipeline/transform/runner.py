@@ -37,7 +37,13 @@ from dbt_common.events.functions import msg_to_dict
 
 from genai_pipeline.core.paths import RAW_ZONE_ENV, raw_zone_path
 from genai_pipeline.core.settings import SettingsError
-from genai_pipeline.core.warehouse import MEMORY_LIMIT_ENV, duckdb_memory_limit, memory_limit_bytes
+from genai_pipeline.core.warehouse import (
+    MEMORY_LIMIT_ENV,
+    connect_with_lock_retry,
+    duckdb_memory_limit,
+    lock_timeout_seconds,
+    memory_limit_bytes,
+)
 from genai_pipeline.transform.range_chunks import (
     GENERATIONS_PER_GB,
     chunk_windows,
@@ -50,7 +56,7 @@ from genai_pipeline.transform.spark_target import is_spark, require_spark
 # run's partition window (macros/partition_window.sql), set around each invocation and
 # restored afterwards.
 WAREHOUSE_ENV = "GENAI_DUCKDB_PATH"
-WINDOW_ENV = ("GENAI_WINDOW_MIN_DATE", "GENAI_WINDOW_MAX_DATE")
+WINDOW_ENV = ("GENAI_WINDOW_MIN_DATE", "GENAI_WINDOW_MAX_DATE", "GENAI_WINDOW_RANGE_MAX_DATE")
 
 # dbt's result events, one per executed node; dagster-dbt turns these into Dagster events.
 RESULT_EVENTS = frozenset({"LogSeedResult", "LogModelResult", "LogSnapshotResult", "LogTestResult"})
@@ -196,26 +202,41 @@ class DbtRunnerResource(ConfigurableResource):
         ]
         # A long range is built chunk by chunk (transform/range_chunks.py), every chunk even
         # after a failed one, as one dbt build tests every day of its window.
+        chunks = self._chunks(warehouse, window)
         chunk_events: list[dict[str, dict]] = []
-        samples: dict[str, list[dict]] = {}
+        chunk_samples: list[dict[str, list[dict]]] = []
         failures: list[str] = []
         exception = None
-        for chunk in self._chunks(warehouse, window):
-            raw_events, result = self._invoke(args, warehouse, chunk, target_path)
+        for chunk in chunks:
+            try:
+                if len(chunks) > 1 and not is_spark(self.target):
+                    # the lock is released between builds: wait for it as the step's start did
+                    connect_with_lock_retry(str(warehouse), lock_timeout_seconds()).close()
+                raw_events, result = self._invoke(args, warehouse, _with_range_end(chunk, window), target_path)
+            except Failure as error:
+                exception = error
+                break
             chunk_events.append({raw["data"]["node_info"]["unique_id"]: raw for raw in raw_events})
-            for unique_id, sample in (_failing_samples(result, sample_from) if sample_from else {}).items():
-                samples.setdefault(unique_id, sample)
+            chunk_samples.append(_failing_samples(result, sample_from) if sample_from else {})
             if result.exception is not None:
                 exception = result.exception
                 break
             if not result.success:
                 failures.extend(node for node in _failed_nodes(result) if node not in failures)
-        for raw in merge_chunk_results(chunk_events):
+        # chunks that never ran count as chunks where no node ran: nothing is reported as
+        # built or passed for days a stopped range did not reach
+        ran = chunk_events + [{}] * (len(chunks) - len(chunk_events))
+        for raw in merge_chunk_results(ran):
+            unique_id = raw["data"]["node_info"]["unique_id"]
+            # the failing rows of the chunk whose result is reported
+            sample = next(
+                (s.get(unique_id) for e, s in zip(chunk_events, chunk_samples, strict=True) if e.get(unique_id) is raw),
+                None,
+            )
             event = DbtCoreCliEventMessage(raw_event=raw, event_history_metadata={})
             for dagster_event in event.to_default_asset_events(
                 manifest=manifest, dagster_dbt_translator=translator, context=context, target_path=target_path
             ):
-                sample = samples.get(raw["data"]["node_info"]["unique_id"])
                 if sample is not None and isinstance(dagster_event, AssetCheckResult):
                     dagster_event = dagster_event.with_metadata(
                         {**dagster_event.metadata, "sample": MetadataValue.json(sample)}
@@ -249,6 +270,15 @@ class DbtRunnerResource(ConfigurableResource):
             finally:
                 release_duckdb()
         return raw_events, result
+
+
+def _with_range_end(chunk: Mapping[str, str], window: Mapping[str, str]) -> dict[str, str]:
+    """A chunk's window, plus the whole range's end when the range is split: a first build in
+    the first chunk then leaves out only the days the later chunks build
+    (macros/partition_window.sql)."""
+    if chunk.get("max_date") and window.get("max_date") and chunk["max_date"] != window["max_date"]:
+        return {**chunk, "range_max_date": window["max_date"]}
+    return dict(chunk)
 
 
 def _failing_samples(result: Any, sample_from: Callable[[], AbstractContextManager[Any]]) -> dict[str, list[dict]]:

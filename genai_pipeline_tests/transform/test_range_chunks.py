@@ -14,9 +14,10 @@ from faults import duplicate_row
 
 import genai_pipeline.landing.raw_tables as raw_tables
 import genai_pipeline.transform.range_chunks as range_chunks
+import genai_pipeline.transform.runner as runner
 from genai_pipeline.core.checksums import table_checksums
 from genai_pipeline.core.partitions import range_tags
-from genai_pipeline.core.warehouse import WarehouseResource
+from genai_pipeline.core.warehouse import WarehouseLockedError, WarehouseResource
 from genai_pipeline.definitions import defs
 from genai_pipeline.transform.range_chunks import chunk_windows, generations_per_day, merge_chunk_results
 
@@ -150,3 +151,44 @@ def test_the_rows_of_each_day_are_counted_from_the_raw_zones_files(tmp_path):
     assert generations_per_day(tmp_path, window) == {dt.date(2025, 12, 2): 5, dt.date(2025, 12, 3): 7}
     assert generations_per_day(tmp_path / "nothing landed", window) == {}
     assert generations_per_day(tmp_path, {}) == {}
+
+
+@pytest.mark.slow
+def test_a_range_from_nothing_built_in_chunks_gives_the_tables_of_one_build(tmp_path, monkeypatch, small_scale):
+    # the first chunk's first build leaves out only the days the later chunks build
+    # (GENAI_WINDOW_RANGE_MAX_DATE, macros/partition_window.sql): no day is lost or doubled
+    sums = []
+    for name, chunk_days in (("chunked", 2), ("whole", 31)):
+        monkeypatch.setattr(range_chunks, "CHUNK_DAYS", chunk_days)
+        warehouse = tmp_path / name / "warehouse.duckdb"
+        run = defs.resolve_job_def("daily_job").execute_in_process(
+            instance=DagsterInstance.ephemeral(),
+            resources={"warehouse": WarehouseResource(database=str(warehouse))},
+            tags=range_tags(FIRST, FIRST + dt.timedelta(days=4)),
+        )
+        assert run.success
+        with duckdb.connect(str(warehouse), read_only=True) as conn:
+            sums.append(table_checksums(conn, ("marts", "metrics")))
+    assert sums[0] == sums[1]
+
+
+@pytest.mark.slow
+def test_a_range_stopped_after_its_first_chunk_reports_no_model_built(tmp_path, monkeypatch, small_scale):
+    # the warehouse taken by another process before the second chunk: the run fails naming the
+    # lock, and no model is reported as built for the range's days it did not reach
+    waits = []
+    real = runner.connect_with_lock_retry
+
+    def locked_from_the_second_wait(path, timeout_seconds, read_only=False):
+        waits.append(path)
+        if len(waits) > 1:
+            raise WarehouseLockedError(description=f"{path} is locked by another process (test)")
+        return real(path, timeout_seconds, read_only)
+
+    monkeypatch.setattr(runner, "connect_with_lock_retry", locked_from_the_second_wait)
+    run, builds = run_range(tmp_path / "warehouse.duckdb", monkeypatch, chunk_days=2)
+    assert not run.success and builds == 1
+    built = {e.asset_key for e in run.get_asset_materialization_events()}
+    assert not built & {AssetKey([name]) for name in ("stg_generations", "fct_generations", "dim_users")}
+    failure = next(e for e in run.all_events if e.event_type_value == "STEP_FAILURE")
+    assert "locked by another process" in str(failure.event_specific_data.error)
