@@ -26,18 +26,10 @@ with child as (
     where {{ column_name }} is not null
 ),
 
-child_range as (
-    select
-        min(from_field) as min_key,
-        max(from_field) as max_key
-    from child
-),
-
 parent as (
     select {{ field }} as to_field
     from {{ to }}
-    where {{ field }} >= (select min_key from child_range)
-        and {{ field }} <= (select max_key from child_range)
+    where {{ within_key_range(field, 'child', 'from_field') }}
 )
 
 select
@@ -50,3 +42,13 @@ left join parent
 where parent.to_field is null
 
 {% endmacro %}
+
+
+{#- `column` between the smallest and the largest key of `keys_from` (a CTE or relation; its key
+    column is `key`, `column` by default). The bound of every key lookup into history above
+    and in the singular tests: the same rows match, the rest is skipped. -#}
+{% macro within_key_range(column, keys_from, key=none) -%}
+    {%- set key = key or column -%}
+    {{ column }} >= (select min({{ key }}) from {{ keys_from }})
+        and {{ column }} <= (select max({{ key }}) from {{ keys_from }})
+{%- endmacro %}

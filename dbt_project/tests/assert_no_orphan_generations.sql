@@ -13,36 +13,22 @@ with generations as (
     where {{ window_filter('generation_date') }}
 ),
 
-key_range as (
-    select
-        min(prompt_id) as min_prompt_id,
-        max(prompt_id) as max_prompt_id,
-        min(session_id) as min_session_id,
-        max(session_id) as max_session_id,
-        min(user_id) as min_user_id,
-        max(user_id) as max_user_id
-    from generations
-),
-
 prompts as (
     select prompt_id, session_id, user_id
     from {{ ref('dim_prompts') }}
-    where prompt_id >= (select min_prompt_id from key_range)
-        and prompt_id <= (select max_prompt_id from key_range)
+    where {{ within_key_range('prompt_id', 'generations') }}
 ),
 
 sessions as (
     select session_id, user_id
     from {{ ref('fct_sessions') }}
-    where session_id >= (select min_session_id from key_range)
-        and session_id <= (select max_session_id from key_range)
+    where {{ within_key_range('session_id', 'generations') }}
 ),
 
 users as (
     select user_id
     from {{ ref('dim_users') }}
-    where user_id >= (select min_user_id from key_range)
-        and user_id <= (select max_user_id from key_range)
+    where {{ within_key_range('user_id', 'generations') }}
 )
 
 select

@@ -11,27 +11,16 @@ with prompts as (
     where {{ window_filter('prompt_date') }}
 ),
 
-key_range as (
-    select
-        min(session_id) as min_session_id,
-        max(session_id) as max_session_id,
-        min(user_id) as min_user_id,
-        max(user_id) as max_user_id
-    from prompts
-),
-
 sessions as (
     select session_id, user_id
     from {{ ref('fct_sessions') }}
-    where session_id >= (select min_session_id from key_range)
-        and session_id <= (select max_session_id from key_range)
+    where {{ within_key_range('session_id', 'prompts') }}
 ),
 
 users as (
     select user_id
     from {{ ref('dim_users') }}
-    where user_id >= (select min_user_id from key_range)
-        and user_id <= (select max_user_id from key_range)
+    where {{ within_key_range('user_id', 'prompts') }}
 )
 
 select

@@ -12,16 +12,10 @@ with generations as (
     where {{ window_filter('generation_date') }}
 ),
 
-key_range as (
-    select min(prompt_id) as min_prompt_id, max(prompt_id) as max_prompt_id
-    from generations
-),
-
 prompts as (
     select prompt_id, model_name
     from {{ ref('dim_prompts') }}
-    where prompt_id >= (select min_prompt_id from key_range)
-        and prompt_id <= (select max_prompt_id from key_range)
+    where {{ within_key_range('prompt_id', 'generations') }}
 )
 
 select

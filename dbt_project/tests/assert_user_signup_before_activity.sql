@@ -23,16 +23,10 @@ activity as (
     select * from generations
 ),
 
-key_range as (
-    select min(user_id) as min_user_id, max(user_id) as max_user_id
-    from activity
-),
-
 users as (
     select user_id, signup_at
     from {{ ref('stg_users') }}
-    where user_id >= (select min_user_id from key_range)
-        and user_id <= (select max_user_id from key_range)
+    where {{ within_key_range('user_id', 'activity') }}
 )
 
 select activity.*, users.signup_at
