@@ -73,3 +73,15 @@
     {%- set predicate = window_predicate(column) -%}
     {{- predicate if predicate else '1 = 1' -}}
 {%- endmacro %}
+
+
+{#- For a model kept per key, not per day (dim_users): its row's span of days
+    [start_column, end_column] meets the window (a null span meets nothing). -#}
+{% macro window_overlaps(start_column, end_column) -%}
+    {%- set min_date = _window_bound('min_date') -%}
+    {%- set max_date = _window_bound('max_date') -%}
+    {%- set clauses = [start_column ~ " is not null"] -%}
+    {%- if min_date -%}{%- do clauses.append(end_column ~ " >= cast('" ~ min_date ~ "' as date)") -%}{%- endif -%}
+    {%- if max_date -%}{%- do clauses.append(start_column ~ " < cast('" ~ max_date ~ "' as date)") -%}{%- endif -%}
+    {{- '(' ~ (clauses | join(' and ')) ~ ')' -}}
+{%- endmacro %}

@@ -1,16 +1,32 @@
-{{ config(materialized='table') }}
+{{
+    config(
+        materialized=('table' if target.type == 'spark' else 'incremental'),
+        incremental_strategy='append',
+        pre_hook="{{ forget_users_the_window_changes() }}",
+    )
+}}
 
--- One row per user with lifetime activity. Rebuilt in full on every run (not incremental) so
--- it is right whatever order the partitions were built in. It adds up fct_user_days, the
--- sessions already summed per user and active day: active days are that table's rows, so the
--- rebuild is plain sums over the daily grain. Counting distinct session days over every session
--- of history instead made this node grow with the history (3.4 s of a ~12 s day at a year).
+-- One row per user with lifetime activity, summed from fct_user_days (the sessions already
+-- summed per user and active day: active days are that table's rows).
+-- Incremental by user, not by day: a run rebuilds only the users its window can change, so a
+-- day's cost does not grow with the history (a full rebuild summed every user-day of history:
+-- 2.2 s of a day at a year at 10x users). The pre-hook first deletes every user the window can
+-- change (macros/forget_users_the_window_changes.sql); this model then inserts every user the
+-- table lacks, recomputed over the user's whole history, so the result is the full rebuild's
+-- whatever order days are run in. A first build, --full-refresh and Spark (Parquet tables
+-- have no delete) rebuild every user.
 with users as (
-    select * from {{ ref('stg_users') }}
+    select * from {{ ref('stg_users') }} as staged
+    {% if is_incremental() %}
+    where not exists (select 1 from {{ this }} as built where built.user_id = staged.user_id)
+    {% endif %}
 ),
 
 user_days as (
     select * from {{ ref('fct_user_days') }}
+    {% if is_incremental() %}
+    where user_id in (select user_id from users)
+    {% endif %}
 ),
 
 activity as (

@@ -1,0 +1,110 @@
+"""dim_users is incremental by user (a run rebuilds only the users its window can change),
+proven equal to a full rebuild after a day is landed again with other rows and days run out of
+order: a user who loses an active day, a new user who loses every session."""
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+from dagster import DagsterInstance
+from pipeline_support import copy_warehouse
+
+import genai_pipeline.landing.raw_tables as raw_tables
+from genai_pipeline.core.partitions import range_tags
+from genai_pipeline.core.paths import DBT_PROJECT_DIR, raw_zone_path
+from genai_pipeline.core.warehouse import WarehouseResource
+from genai_pipeline.definitions import defs
+
+pytestmark = pytest.mark.slow
+DAYS = [dt.date(2025, 12, 1) + dt.timedelta(days=i) for i in range(3)]
+USERS = "300"
+
+
+def run(warehouse: Path, first: dt.date, last: dt.date | None = None) -> set[str]:
+    """The failed checks of one daily_job run of the day or range."""
+    result = defs.resolve_job_def("daily_job").execute_in_process(
+        instance=DagsterInstance.ephemeral(),
+        resources={"warehouse": WarehouseResource(database=str(warehouse))},
+        **({"tags": range_tags(first, last)} if last else {"partition_key": first.isoformat()}),
+        raise_on_error=False,
+    )
+    return {e.check_name for e in result.get_asset_check_evaluations() if not e.passed}
+
+
+def dim_users(warehouse: Path) -> set[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        return set(conn.sql("select * from marts.dim_users").fetchall())
+
+
+def full_rebuild(warehouse: Path, folder: Path) -> set[tuple]:
+    """dim_users as a first build would make it: `dbt run --full-refresh` on a copy."""
+    (folder / "rebuilt").mkdir()
+    copy = copy_warehouse(warehouse, folder / "rebuilt" / "warehouse.duckdb")
+    env = {**os.environ, "GENAI_DUCKDB_PATH": str(copy), "GENAI_RAW_PATH": str(raw_zone_path({}, copy))}
+    dbt = Path(sys.executable).parent / "dbt"
+    subprocess.run(
+        [str(dbt), "run", "--select", "dim_users", "--full-refresh", "--target-path", str(folder / "target")],
+        cwd=DBT_PROJECT_DIR,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    return dim_users(copy)
+
+
+@pytest.fixture(scope="module")
+def three_days(tmp_path_factory):
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("GENAI_BASE_USERS", USERS)
+        warehouse = tmp_path_factory.mktemp("dim_users") / "warehouse.duckdb"
+        assert run(warehouse, DAYS[0], DAYS[-1]) == set()
+        yield warehouse
+
+
+def test_a_day_landed_again_with_less_activity_leaves_dim_users_equal_to_a_full_rebuild(three_days, tmp_path):
+    warehouse = copy_warehouse(three_days, tmp_path / "warehouse.duckdb")
+    before = {row[0]: row for row in dim_users(warehouse)}
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        # a day-1 signup active on days 1 and 2, and a day-2 signup (active on its first day)
+        [(regular,)] = conn.sql(
+            "select user_id from marts.fct_user_days group by user_id "
+            f"having min(activity_date) = date '{DAYS[0]}' and bool_or(activity_date = date '{DAYS[1]}') "
+            "order by user_id limit 1"
+        ).fetchall()
+        [(newcomer,)] = conn.sql(
+            "select min(user_id) from marts.dim_users "
+            f"where signup_date = date '{DAYS[1]}' and first_active_date = signup_date"
+        ).fetchall()
+    real = raw_tables.generate_day
+
+    def without_two_users_activity_on_day_two(settings, day):
+        frames = real(settings, day)
+        if day != DAYS[1]:
+            return frames
+        activity = ("sessions", "prompts", "generations")
+        return frames | {name: frames[name][~frames[name]["user_id"].isin([regular, newcomer])] for name in activity}
+
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("GENAI_BASE_USERS", USERS)
+        env.setattr(raw_tables, "generate_day", without_two_users_activity_on_day_two)
+        failed = run(warehouse, DAYS[1])
+        # day 1 again, out of order: its users are deleted and inserted again, unchanged
+        failed |= run(warehouse, DAYS[0])
+    after = {row[0]: row for row in dim_users(warehouse)}
+    assert failed == set()
+    # each lost a day of activity
+    assert after[regular] != before[regular] and after[newcomer] != before[newcomer]
+    assert set(after.values()) == full_rebuild(warehouse, tmp_path)
+
+
+def test_the_next_day_on_a_built_history_matches_a_full_rebuild(three_days, tmp_path):
+    warehouse = copy_warehouse(three_days, tmp_path / "warehouse.duckdb")
+    day_four = DAYS[-1] + dt.timedelta(days=1)
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("GENAI_BASE_USERS", USERS)
+        assert run(warehouse, day_four) == set()
+    assert dim_users(warehouse) == full_rebuild(warehouse, tmp_path)
