@@ -29,6 +29,7 @@ from genai_pipeline.cli.bench.machine import machine
 from genai_pipeline.core.checksums import raw_zone_checksums
 from genai_pipeline.core.partitions import partition_bounds
 from genai_pipeline.core.paths import raw_zone_path
+from genai_pipeline.transform.range_chunks import generations_per_day
 
 # The issue's year: saturating growth to MAX_USERS, 0.2% of users leaving a day; DuckDB's
 # default memory_limit (1GB), to which a range's chunks are sized (transform/range_chunks.py).
@@ -129,6 +130,17 @@ def _step_failures(home: str) -> str:
         return "\n".join(f"{e.step_key}: {e.dagster_event.step_failure_data.error}" for e in events)
 
 
+def _generations_on(warehouse: str, day: dt.date) -> int:
+    window = {"min_date": day.isoformat(), "max_date": (day + dt.timedelta(days=1)).isoformat()}
+    return sum(generations_per_day(raw_zone_path(warehouse=Path(warehouse)), window).values())
+
+
+def _scaled(scale: dict[str, str], factor: float) -> dict[str, str]:
+    """The same growth, churn and settings with `factor` times the users."""
+    users = {k: str(round(int(scale[k]) * factor)) for k in ("GENAI_BASE_USERS", "GENAI_MAX_USERS")}
+    return scale | users
+
+
 def _line(label: str, run: ChildRun) -> str:
     return (
         f"  {label}: {run.wall_seconds:.1f}s wall ({run.run_seconds:.1f}s in the run), "
@@ -176,6 +188,19 @@ def bench_scale(smoke: bool = False) -> None:
         print(f"  warehouse on disk: {_size_mb(warehouse):,.0f} MB")
         day2_again = _simulate(year_env, "--start", (start + dt.timedelta(days=1)).isoformat(), "--days", "1")
         day2_again_steps = _step_seconds(year_env["DAGSTER_HOME"])
+        # the floor of day 365's own size: day 2 with as many generations, on one day of history.
+        # Generations do not grow exactly with the users: the first guess is corrected once.
+        wanted = _generations_on(warehouse, last_day)
+        factor = wanted / _generations_on(day2_env["GENAI_DUCKDB_PATH"], start + dt.timedelta(days=1))
+        for attempt in ("first", "corrected"):
+            sized_env = _env(folder, f"day2_sized_{attempt}", _scaled(scale, factor), start)
+            _simulate(sized_env, "--days", "1")
+            day2_sized = _simulate(sized_env, "--days", "2")
+            sized_generations = _generations_on(sized_env["GENAI_DUCKDB_PATH"], start + dt.timedelta(days=1))
+            if abs(sized_generations / wanted - 1) <= 0.05:
+                break
+            factor *= wanted / sized_generations
+        day2_sized_steps = _step_seconds(sized_env["DAGSTER_HOME"])
         print(
             f"  one-day runs: day 2 after 1 day of history {day2.run_seconds:.1f}s, day {year_days} after "
             f"{backfill_days} {day_last.run_seconds:.1f}s ({day_last.run_seconds / day2.run_seconds:.2f}x day 2), "
@@ -183,10 +208,17 @@ def bench_scale(smoke: bool = False) -> None:
             f"({day2_again.run_seconds / day2.run_seconds:.2f}x: what a year of history adds to a day); "
             f"peak RSS {day2.peak_rss_mb:,.0f} / {day_last.peak_rss_mb:,.0f} / {day2_again.peak_rss_mb:,.0f} MB"
         )
+        print(
+            f"  day 2 at day {year_days}'s size ({factor:.2f}x the users: {sized_generations:,} generations against "
+            f"day {year_days}'s {wanted:,}), on 1 day of history: "
+            f"{day2_sized.run_seconds:.1f}s; day {year_days} is {day_last.run_seconds / day2_sized.run_seconds:.2f}x it "
+            f"(what a year of history costs a day of that size)"
+        )
         for label, steps in (
             ("day 2", day2_steps),
             (f"day {year_days}", day_last_steps),
             ("day 2 again", day2_again_steps),
+            (f"day 2 at day {year_days}'s size", day2_sized_steps),
         ):
             print(
                 f"    {label} by step: "
