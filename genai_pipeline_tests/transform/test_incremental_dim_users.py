@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from dagster import DagsterInstance
-from pipeline_support import copy_warehouse
+from pipeline_support import copy_warehouse, scratch_project
 
 import genai_pipeline.landing.raw_tables as raw_tables
 from genai_pipeline.core.partitions import range_tags
@@ -40,19 +40,24 @@ def dim_users(warehouse: Path) -> set[tuple]:
         return set(conn.sql("select * from marts.dim_users").fetchall())
 
 
+def dbt_run_dim_users(warehouse: Path, folder: Path, *args: str, project: Path = DBT_PROJECT_DIR, **window: str):
+    env = {**os.environ, "GENAI_DUCKDB_PATH": str(warehouse), "GENAI_RAW_PATH": str(raw_zone_path({}, warehouse))}
+    env |= {f"GENAI_WINDOW_{bound.upper()}": day for bound, day in window.items()}
+    dbt = Path(sys.executable).parent / "dbt"
+    return subprocess.run(
+        [str(dbt), "run", "--select", "dim_users", "--target-path", str(folder / "target"), *args],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+
 def full_rebuild(warehouse: Path, folder: Path) -> set[tuple]:
     """dim_users as a first build would make it: `dbt run --full-refresh` on a copy."""
     (folder / "rebuilt").mkdir()
     copy = copy_warehouse(warehouse, folder / "rebuilt" / "warehouse.duckdb")
-    env = {**os.environ, "GENAI_DUCKDB_PATH": str(copy), "GENAI_RAW_PATH": str(raw_zone_path({}, copy))}
-    dbt = Path(sys.executable).parent / "dbt"
-    subprocess.run(
-        [str(dbt), "run", "--select", "dim_users", "--full-refresh", "--target-path", str(folder / "target")],
-        cwd=DBT_PROJECT_DIR,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    dbt_run_dim_users(copy, folder, "--full-refresh").check_returncode()
     return dim_users(copy)
 
 
@@ -108,3 +113,24 @@ def test_the_next_day_on_a_built_history_matches_a_full_rebuild(three_days, tmp_
         env.setenv("GENAI_BASE_USERS", USERS)
         assert run(warehouse, day_four) == set()
     assert dim_users(warehouse) == full_rebuild(warehouse, tmp_path)
+
+
+def test_a_build_that_fails_after_the_pre_hook_leaves_dim_users_as_it_was(three_days, tmp_path):
+    # the pre-hook's delete and the model's insert are one transaction: a model failing after
+    # the delete (here at run time, in its final select) must not leave the users deleted
+    warehouse = copy_warehouse(three_days, tmp_path / "warehouse.duckdb")
+    before = dim_users(warehouse)
+    project = scratch_project(
+        tmp_path,
+        [
+            (
+                "models/marts/dim_users.sql",
+                "\nselect * from final",
+                "\nselect * from final where error('injected') is null",
+            )
+        ],
+    )
+    window = {"min_date": DAYS[1].isoformat(), "max_date": DAYS[2].isoformat()}
+    failed = dbt_run_dim_users(warehouse, tmp_path, project=project, **window)
+    assert failed.returncode != 0 and "injected" in failed.stdout, failed.stdout[-2000:]
+    assert dim_users(warehouse) == before
