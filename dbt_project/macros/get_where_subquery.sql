@@ -6,7 +6,7 @@
   relation's day column, declared as `meta: {partition_column: <col>}` on the model or source.
 
   - vars min_date/max_date given, day column declared: the test reads only the window rows;
-  - no vars (standalone `dbt test`), or no day column (e.g. dim_users, a full rebuild): the
+  - no vars (standalone `dbt test`), or no day column (e.g. dim_users, kept per user): the
     test reads the whole relation, unwrapped;
   - the marker may be combined with other SQL (`__partition_window__ and status = 'success'`);
   - any other `where` behaves exactly as in dbt's default;

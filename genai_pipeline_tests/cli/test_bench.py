@@ -14,7 +14,7 @@ LAST_LINE = {
     "incremental": "whole-history key tests (",
     "simulate": "per-day and batch warehouses identical (checksums, checked)",
     "backfill": "rows identical in every run (checked)",
-    "scale": "one-day runs: day 2 after 1 day of history",
+    "scale": "(what a year of history costs a day of that size)",
 }
 
 

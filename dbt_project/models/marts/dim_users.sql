@@ -13,8 +13,11 @@
 -- 2.2 s of a day at a year at 10x users). The pre-hook first deletes every user the window can
 -- change (macros/forget_users_the_window_changes.sql); this model then inserts every user the
 -- table lacks, recomputed over the user's whole history, so the result is the full rebuild's
--- whatever order days are run in. A first build, --full-refresh and Spark (Parquet tables
--- have no delete) rebuild every user.
+-- whatever order days are run in, as long as dim_users is built for every window that
+-- fct_user_days is (one dbt step builds both; a window where dim_users failed or was skipped
+-- is repaired by running that window again, as any failed day is, and
+-- assert_lifetime_totals_reconcile reports the totals meanwhile). A first build,
+-- --full-refresh and Spark (Parquet tables have no delete) rebuild every user.
 with users as (
     select * from {{ ref('stg_users') }} as staged
     {% if is_incremental() %}

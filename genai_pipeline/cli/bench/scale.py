@@ -29,6 +29,7 @@ from genai_pipeline.cli.bench.machine import machine
 from genai_pipeline.core.checksums import raw_zone_checksums
 from genai_pipeline.core.partitions import partition_bounds
 from genai_pipeline.core.paths import raw_zone_path
+from genai_pipeline.core.warehouse import duckdb_memory_limit
 from genai_pipeline.transform.range_chunks import generations_per_day
 
 # The issue's year: saturating growth to MAX_USERS, 0.2% of users leaving a day; DuckDB's
@@ -158,6 +159,7 @@ def bench_scale(smoke: bool = False) -> None:
     print(
         f"scale benchmark: {year_days} days from {start.isoformat()}, "
         + ", ".join(f"{k}={v}" for k, v in scale.items())
+        + f", DuckDB memory_limit {duckdb_memory_limit()}"
         + f"; each run a `simulate` child process; {machine()}, load average {os.getloadavg()[0]:.2f}"
     )
     with tempfile.TemporaryDirectory() as tmp:
@@ -197,7 +199,7 @@ def bench_scale(smoke: bool = False) -> None:
             _simulate(sized_env, "--days", "1")
             day2_sized = _simulate(sized_env, "--days", "2")
             sized_generations = _generations_on(sized_env["GENAI_DUCKDB_PATH"], start + dt.timedelta(days=1))
-            if abs(sized_generations / wanted - 1) <= 0.05:
+            if abs(sized_generations / wanted - 1) <= 0.05 or attempt == "corrected":
                 break
             factor *= wanted / sized_generations
         day2_sized_steps = _step_seconds(sized_env["DAGSTER_HOME"])
@@ -213,6 +215,7 @@ def bench_scale(smoke: bool = False) -> None:
             f"day {year_days}'s {wanted:,}), on 1 day of history: "
             f"{day2_sized.run_seconds:.1f}s; day {year_days} is {day_last.run_seconds / day2_sized.run_seconds:.2f}x it "
             f"(what a year of history costs a day of that size)"
+            + ("" if abs(sized_generations / wanted - 1) <= 0.05 else "; NOT within 5% of its size")
         )
         for label, steps in (
             ("day 2", day2_steps),
