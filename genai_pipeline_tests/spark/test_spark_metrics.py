@@ -4,7 +4,8 @@ backfill metrics and the anomaly checks on daily_metrics run on the Spark server
 On top of the suite's days 1-3 (the `engines` fixture), day 4 runs as `simulate` runs the next
 day, on each engine (one run: a Spark run costs a minute or more whatever its days), with every
 check passing; the backfill metric tables then agree with DuckDB's, and a broken metric fails
-its checks on Spark.
+its checks on Spark, and a window written in several chunks (one insert overwrite each) has
+DuckDB's rows.
 """
 
 import datetime as dt
@@ -20,10 +21,11 @@ from spark_support import FIRST_DAY, LAST_DAY
 from genai_pipeline.cli.daily_runs import Simulation, run_days
 from genai_pipeline.core.paths import DBT_PROJECT_DIR
 from genai_pipeline.core.warehouse import WarehouseResource
+from genai_pipeline.metrics import store
 from genai_pipeline.metrics.assets import build_metric_asset
 from genai_pipeline.metrics.catalog import registered_metrics
 from genai_pipeline.metrics.comparison import compare_metric_tables
-from genai_pipeline.metrics.spec import Column, backfill_metric, unregister_metric
+from genai_pipeline.metrics.spec import Column, MetricWindow, backfill_metric, unregister_metric
 from genai_pipeline.quality.anomaly_checks import daily_metrics_rows
 from genai_pipeline.transform.runner import DbtRunnerResource
 from genai_pipeline.transform.spark_target import spark_connection
@@ -138,3 +140,22 @@ def test_a_broken_metric_fails_its_checks_on_spark(engines, next_days, monkeypat
     in_range = evaluations["value_in_range"].metadata
     assert in_range["failing_rows"].value > 0 and in_range["sample"].value
     assert all(e.asset_key == AssetKey("broken_metric") for e in evaluations.values())
+
+
+def test_a_window_written_in_chunks_on_spark_has_the_rows_duckdb_computes_for_it(engines, next_days, monkeypatch):
+    # a long range is one insert overwrite per chunk on Spark (metrics/store.py): days 1-4 in
+    # chunks of two days; then days 1-3 are dropped again, leaving the table as the suite had it
+    spec = registered_metrics()["session_engagement_score"]
+    window = MetricWindow(FIRST_DAY, NEXT_DAYS[-1] + dt.timedelta(days=1))
+    monkeypatch.setattr(store, "CHUNK_DAYS", 2)
+    assert len(store.chunks(window)) == 2
+    names = ", ".join(spec.column_names())
+    with duckdb.connect(str(engines.duckdb), read_only=True) as local:
+        expected = sorted(spec.compute(local, window).select(names).fetchall())
+    with target_engine(None, "spark") as engine:
+        counts = store.write_window(engine, spec, window)
+        written = sorted(engine.rows(f"select {names} from {spec.table}"))
+        for day in window.days[:-1]:
+            engine.execute(f"alter table {spec.table} drop if exists partition (metric_date = date '{day}')")
+    assert set(counts) == set(window.days) and sum(counts.values()) == len(expected) > 0
+    assert written == expected
