@@ -1,6 +1,9 @@
 """Helpers shared by the suites that run the daily job for real."""
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from dagster import DagsterInstance
@@ -39,3 +42,16 @@ def scratch_project(folder: Path, edits: list[tuple[str, str, str]]) -> Path:
         assert text.count(old) == 1, f"{file}: the text to change must be there once"
         path.write_text(text.replace(old, new))
     return project
+
+
+def dbt_cli(*args: str, target: Path, env: dict[str, str] | None = None, project: Path = DBT_PROJECT_DIR):
+    """This environment's `dbt <args>` in `project`, its artifacts under `target`, with `env`
+    over the current environment; the completed process, its output as text."""
+    dbt = Path(sys.executable).parent / "dbt"
+    return subprocess.run(
+        [str(dbt), *args, "--target-path", str(target)],
+        cwd=project,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+    )

@@ -3,15 +3,12 @@ proven equal to a full rebuild after a day is landed again with other rows and d
 order: a user who loses an active day, a new user who loses every session."""
 
 import datetime as dt
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 from dagster import DagsterInstance
-from pipeline_support import copy_warehouse, scratch_project
+from pipeline_support import copy_warehouse, dbt_cli, scratch_project
 
 import genai_pipeline.landing.raw_tables as raw_tables
 from genai_pipeline.core.partitions import range_tags
@@ -42,16 +39,9 @@ def dim_users(warehouse: Path) -> list[tuple]:
 
 
 def dbt_run_dim_users(warehouse: Path, folder: Path, *args: str, project: Path = DBT_PROJECT_DIR, **window: str):
-    env = {**os.environ, "GENAI_DUCKDB_PATH": str(warehouse), "GENAI_RAW_PATH": str(raw_zone_path({}, warehouse))}
+    env = {"GENAI_DUCKDB_PATH": str(warehouse), "GENAI_RAW_PATH": str(raw_zone_path({}, warehouse))}
     env |= {f"GENAI_WINDOW_{bound.upper()}": day for bound, day in window.items()}
-    dbt = Path(sys.executable).parent / "dbt"
-    return subprocess.run(
-        [str(dbt), "run", "--select", "dim_users", "--target-path", str(folder / "target"), *args],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    return dbt_cli("run", "--select", "dim_users", *args, target=folder / "target", env=env, project=project)
 
 
 def full_rebuild(warehouse: Path, folder: Path) -> list[tuple]:

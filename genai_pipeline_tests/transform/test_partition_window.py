@@ -3,20 +3,18 @@ not reported by a window-scoped test and is by a whole-history rule; inside the 
 reported; the window macro refuses a bad date and an empty window; --vars win over the env."""
 
 import datetime as dt
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 from dagster import DagsterInstance
-from pipeline_support import copy_warehouse
+from pipeline_support import copy_warehouse, dbt_cli
 from raw_edits import day_rows, land_without_day, rewrite_day
 
 import genai_pipeline.landing.raw_tables as raw_tables
 from genai_pipeline.core.partitions import range_tags
-from genai_pipeline.core.paths import DBT_PROJECT_DIR, raw_zone_path
+from genai_pipeline.core.paths import raw_zone_path
 from genai_pipeline.core.warehouse import WarehouseResource
 from genai_pipeline.definitions import defs
 
@@ -86,15 +84,8 @@ def test_a_fault_outside_the_window_is_seen_only_by_whole_history_rules_and_insi
 
 
 def dbt_compile(folder: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    dbt = Path(sys.executable).parent / "dbt"
-    environ = {**os.environ, "GENAI_DUCKDB_PATH": str(folder / "w.duckdb"), **env}
-    return subprocess.run(
-        [str(dbt), "compile", "--select", "assert_session_dates_valid", "--target-path", str(folder / "target"), *args],
-        cwd=DBT_PROJECT_DIR,
-        env=environ,
-        capture_output=True,
-        text=True,
-    )
+    environ = {"GENAI_DUCKDB_PATH": str(folder / "w.duckdb"), **env}
+    return dbt_cli("compile", "--select", "assert_session_dates_valid", *args, target=folder / "target", env=environ)
 
 
 @pytest.mark.parametrize(
