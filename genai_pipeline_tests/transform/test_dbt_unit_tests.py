@@ -78,6 +78,11 @@ BROKEN_FORMULAS = {
         "count(case when has_generations then 1 end)",
         "count(*)",
     ),
+    "dim_users_sums_new_users_and_adds_the_window_to_stored_ones": (
+        "models/marts/dim_users.sql",
+        "friction_score_sum_with_generations\n    from stored",
+        "0\n    from stored",
+    ),
     "daily_metrics_computes_each_days_kpis": (
         "models/metrics/daily_metrics.sql",
         "{{ ratio('g.active_pro_users', 'g.active_users') }}",

@@ -124,3 +124,34 @@ def test_a_build_that_fails_after_the_pre_hook_leaves_dim_users_as_it_was(three_
     failed = dbt_run_dim_users(warehouse, tmp_path, project=project, **window)
     assert failed.returncode != 0 and "injected" in failed.stdout, failed.stdout[-2000:]
     assert dim_users(warehouse) == before
+
+
+def test_a_day_built_before_the_day_after_it_adds_to_rows_made_of_later_days(tmp_path):
+    # days 3, 1 then 2: a day-1 signup first active on day 3 has a stored row of day 3 alone
+    # when day 2 runs, and day 2's activity is added to it
+    warehouse = tmp_path / "warehouse.duckdb"
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("GENAI_BASE_USERS", USERS)
+        for day in (DAYS[2], DAYS[0]):
+            run(warehouse, day)  # day 3 first fails its orphan checks: its users land later
+        assert run(warehouse, DAYS[1]) == set()
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        [(added_to,)] = conn.sql(
+            "select count(*) from (select user_id from marts.fct_user_days "
+            "join marts.dim_users using (user_id) "
+            f"where signup_date = date '{DAYS[0]}' group by user_id "
+            f"having min(activity_date) = date '{DAYS[1]}' and max(activity_date) = date '{DAYS[2]}')"
+        ).fetchall()
+    assert added_to > 0
+    assert dim_users(warehouse) == full_rebuild(warehouse, tmp_path)
+
+
+def test_a_dim_users_built_before_it_kept_its_sums_gets_them_on_the_next_day(three_days, tmp_path):
+    warehouse = copy_warehouse(three_days, tmp_path / "warehouse.duckdb")
+    with duckdb.connect(str(warehouse)) as conn:
+        for column in ("sessions_with_generations", "friction_score_sum_with_generations"):
+            conn.execute(f"alter table marts.dim_users drop column {column}")
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("GENAI_BASE_USERS", USERS)
+        assert run(warehouse, DAYS[-1] + dt.timedelta(days=1)) == set()
+    assert dim_users(warehouse) == full_rebuild(warehouse, tmp_path)
