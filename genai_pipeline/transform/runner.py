@@ -12,7 +12,9 @@ This module is where the project leans on dbt and dagster-dbt internals; each us
 
 import json
 import os
+import resource
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -207,7 +209,8 @@ class DbtRunnerResource(ConfigurableResource):
         chunk_samples: list[dict[str, list[dict]]] = []
         failures: list[str] = []
         exception = None
-        for chunk in chunks:
+        for number, chunk in enumerate(chunks, start=1):
+            started = time.perf_counter()
             try:
                 if len(chunks) > 1 and not is_spark(self.target):
                     # the lock is released between builds: wait for it as the step's start did
@@ -223,6 +226,13 @@ class DbtRunnerResource(ConfigurableResource):
                 break
             if not result.success:
                 failures.extend(node for node in _failed_nodes(result) if node not in failures)
+            if len(chunks) > 1:
+                # a long range's progress, and which build raised the process's peak memory
+                context.log.info(
+                    f"dbt build {number} of {len(chunks)}: {chunk['min_date']} to before {chunk['max_date']}, "
+                    f"{time.perf_counter() - started:.1f}s; the process's peak RSS so far "
+                    f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB"
+                )
         # chunks that never ran count as chunks where no node ran: nothing is reported as
         # built or passed for days a stopped range did not reach
         ran = chunk_events + [{}] * (len(chunks) - len(chunk_events))
