@@ -226,13 +226,12 @@ class DbtRunnerResource(ConfigurableResource):
                 break
             if not result.success:
                 failures.extend(node for node in _failed_nodes(result) if node not in failures)
-            if len(chunks) > 1:
-                # a long range's progress, and which build raised the process's peak memory
-                context.log.info(
-                    f"dbt build {number} of {len(chunks)}: {chunk['min_date']} to before {chunk['max_date']}, "
-                    f"{time.perf_counter() - started:.1f}s; the process's peak RSS so far "
-                    f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB"
-                )
+            # a long range's progress, and which build raised the process's peak memory
+            context.log.info(
+                f"dbt build {number} of {len(chunks)}: {chunk.get('min_date') or 'all history'} to before "
+                f"{chunk.get('max_date') or 'the end'}, {time.perf_counter() - started:.1f}s; "
+                f"the process's peak RSS so far {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB"
+            )
         # chunks that never ran count as chunks where no node ran: nothing is reported as
         # built or passed for days a stopped range did not reach
         ran = chunk_events + [{}] * (len(chunks) - len(chunk_events))

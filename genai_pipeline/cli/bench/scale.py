@@ -38,6 +38,10 @@ FULL = {"GENAI_BASE_USERS": "50000", "GENAI_MAX_USERS": "200000", "GENAI_DAILY_C
 SMOKE = {"GENAI_BASE_USERS": "500", "GENAI_MAX_USERS": "2000", "GENAI_DAILY_CHURN_RATE": "0.002"}
 DAY_LINE = re.compile(r"^Day +(\d+) \((\S+)\).*checks (\d+)/(\d+) +([\d.]+)s")
 CHECKS_LINE = re.compile(r"^Checks: (\d+) passed, (\d+) failed")
+# transform/runner.py logs one per dbt build of a range
+BUILD_LINE = re.compile(
+    r"^dbt build (\d+) of \d+: \S+ to before (\S+), [\d.]+s; the process's peak RSS so far ([\d,]+) MB"
+)
 
 
 @dataclass
@@ -123,6 +127,27 @@ def _step_seconds(home: str) -> dict[str, float]:
         return {s.step_key: s.end_time - s.start_time for s in stats if s.end_time and s.start_time}
 
 
+def _peaks_by_build(home: str) -> list[tuple[int, str, int]]:
+    """(build number, the day it built up to, the process's peak RSS in MB so far) for each
+    dbt build of the home's batch run, from the runner's log lines."""
+    with _instance(home) as instance:
+        run = instance.get_runs(RunsFilter(statuses=[DagsterRunStatus.SUCCESS]), limit=1)[0]
+        lines = (entry.user_message or "" for entry in instance.all_logs(run.run_id))
+        return [(int(m[1]), m[2], int(m[3].replace(",", ""))) for line in lines if (m := BUILD_LINE.match(line))]
+
+
+def _peaks_line(peaks: list[tuple[int, str, int]], run_peak_mb: float) -> str:
+    """The peak as the days went: after the first build, each quarter of them and the last."""
+    if not peaks:  # the runner's log line and BUILD_LINE went apart: the smoke run fails here
+        raise RuntimeError("the year's run logged no dbt build line (transform/runner.py)")
+    picked = sorted({0, *(len(peaks) * q // 4 - 1 for q in (1, 2, 3)), len(peaks) - 1} - {-1})
+    return (
+        f"  the year's dbt step: {len(peaks)} build(s); the process's peak RSS so far, by build: "
+        + ", ".join(f"{peaks[i][0]} (days before {peaks[i][1]}) {peaks[i][2]:,} MB" for i in picked)
+        + f"; the run's peak {run_peak_mb:,.0f} MB (the steps after dbt included)"
+    )
+
+
 def _step_failures(home: str) -> str:
     """What failed in the home's latest run: the child prints only that a run failed."""
     with _instance(home) as instance:
@@ -205,6 +230,7 @@ def bench_scale(smoke: bool = False) -> None:
         )
         steps = sorted(_step_seconds(year_env["DAGSTER_HOME"]).items(), key=lambda item: -item[1])
         print("  the year's run by step: " + ", ".join(f"{key} {seconds:.1f}s" for key, seconds in steps[:6]))
+        print(_peaks_line(_peaks_by_build(year_env["DAGSTER_HOME"]), year.peak_rss_mb))
 
         day2_env = _env(folder, "day2", scale, start)
         _simulate(day2_env, "--days", "1")
