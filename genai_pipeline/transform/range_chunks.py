@@ -13,7 +13,7 @@ one result, as one dbt build of the whole window would report it.
 """
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -80,27 +80,44 @@ def _status(raw_event: Mapping[str, Any]) -> str:
     return str(raw_event["data"]["status"]).lower()
 
 
-def merge_chunk_results(chunks: Sequence[Mapping[str, dict]]) -> list[dict]:
-    """One result event per dbt node from each chunk's {unique_id: result event}.
+class ChunkResults:
+    """One result event per dbt node over a range's chunks, merged as each chunk's results
+    come, so a range keeps one event per node, not one per node and chunk (a year at 10x
+    is 30-80 builds of ~120 nodes).
 
-    A node failed if it failed in any chunk (its first failure is kept: its message and its
-    failing rows are that chunk's); it warned if it warned in any chunk and failed in none;
-    it succeeded only if it ran and succeeded in every chunk (the last chunk's event is kept).
-    A node that did not run in some chunk (dbt skipped it behind a failure) and failed
-    nowhere is left out, as dbt leaves out a skipped node: its days are not all built or tested.
+    A node failed if it failed in any chunk (its first failure is kept, with its failing rows:
+    that chunk's); it warned if it warned in any chunk and failed in none; it succeeded only if
+    it ran and succeeded in every chunk (the last chunk's event is kept). A node that did not
+    run in some chunk (dbt skipped it behind a failure) and failed nowhere is left out, as dbt
+    leaves out a skipped node: its days are not all built or tested.
     """
-    order = list(dict.fromkeys(uid for chunk in chunks for uid in chunk))
-    merged = []
-    for uid in order:
-        events = [chunk[uid] for chunk in chunks if uid in chunk]
-        failed = [e for e in events if _status(e) in FAILED]
-        warned = [e for e in events if _status(e) in WARNED]
-        if failed:
-            merged.append(failed[0])
-        elif len(events) < len(chunks):
-            continue
-        elif warned:
-            merged.append(warned[0])
-        else:
-            merged.append(events[-1])
-    return merged
+
+    def __init__(self) -> None:
+        self._runs: dict[str, int] = {}
+        self._failed: dict[str, tuple[dict, Any]] = {}
+        self._warned: dict[str, tuple[dict, Any]] = {}
+        self._last: dict[str, tuple[dict, Any]] = {}
+
+    def add(self, events: Mapping[str, dict], samples: Mapping[str, Any] | None = None) -> None:
+        """One chunk's {unique_id: result event}, and its failing rows by unique_id."""
+        for uid, event in events.items():
+            self._runs[uid] = self._runs.get(uid, 0) + 1
+            kept = (event, (samples or {}).get(uid))
+            if _status(event) in FAILED:
+                self._failed.setdefault(uid, kept)
+            elif _status(event) in WARNED:
+                self._warned.setdefault(uid, kept)
+            self._last[uid] = kept
+
+    def merged(self, chunks: int) -> list[tuple[dict, Any]]:
+        """(event, failing rows or None) per node reported, over ``chunks`` chunks (those a
+        stopped range never ran count as chunks where no node ran)."""
+        merged = []
+        for uid, runs in self._runs.items():
+            if uid in self._failed:
+                merged.append(self._failed[uid])
+            elif runs < chunks:
+                continue
+            else:
+                merged.append(self._warned.get(uid) or self._last[uid])
+        return merged

@@ -48,9 +48,9 @@ from genai_pipeline.core.warehouse import (
 )
 from genai_pipeline.transform.range_chunks import (
     GENERATIONS_PER_GB,
+    ChunkResults,
     chunk_windows,
     generations_per_day,
-    merge_chunk_results,
 )
 from genai_pipeline.transform.spark_target import is_spark, require_spark
 
@@ -205,8 +205,7 @@ class DbtRunnerResource(ConfigurableResource):
         # A long range is built chunk by chunk (transform/range_chunks.py), every chunk even
         # after a failed one, as one dbt build tests every day of its window.
         chunks = self._chunks(warehouse, window)
-        chunk_events: list[dict[str, dict]] = []
-        chunk_samples: list[dict[str, list[dict]]] = []
+        results = ChunkResults()
         failures: list[str] = []
         exception = None
         for number, chunk in enumerate(chunks, start=1):
@@ -219,8 +218,10 @@ class DbtRunnerResource(ConfigurableResource):
             except Failure as error:
                 exception = error
                 break
-            chunk_events.append({raw["data"]["node_info"]["unique_id"]: raw for raw in raw_events})
-            chunk_samples.append(_failing_samples(result, sample_from) if sample_from else {})
+            results.add(
+                {raw["data"]["node_info"]["unique_id"]: raw for raw in raw_events},
+                _failing_samples(result, sample_from) if sample_from else {},
+            )
             if result.exception is not None:
                 exception = result.exception
                 break
@@ -233,15 +234,9 @@ class DbtRunnerResource(ConfigurableResource):
                 f"the process's peak RSS so far {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB"
             )
         # chunks that never ran count as chunks where no node ran: nothing is reported as
-        # built or passed for days a stopped range did not reach
-        ran = chunk_events + [{}] * (len(chunks) - len(chunk_events))
-        for raw in merge_chunk_results(ran):
-            unique_id = raw["data"]["node_info"]["unique_id"]
-            # the failing rows of the chunk whose result is reported
-            sample = next(
-                (s.get(unique_id) for e, s in zip(chunk_events, chunk_samples, strict=True) if e.get(unique_id) is raw),
-                None,
-            )
+        # built or passed for days a stopped range did not reach; a failed or warned test
+        # carries the failing rows of the chunk whose result is reported
+        for raw, sample in results.merged(len(chunks)):
             event = DbtCoreCliEventMessage(raw_event=raw, event_history_metadata={})
             for dagster_event in event.to_default_asset_events(
                 manifest=manifest, dagster_dbt_translator=translator, context=context, target_path=target_path

@@ -19,7 +19,7 @@ from genai_pipeline.core.checksums import table_checksums
 from genai_pipeline.core.partitions import range_tags
 from genai_pipeline.core.warehouse import WarehouseLockedError, WarehouseResource
 from genai_pipeline.definitions import defs
-from genai_pipeline.transform.range_chunks import chunk_windows, generations_per_day, merge_chunk_results
+from genai_pipeline.transform.range_chunks import ChunkResults, chunk_windows, generations_per_day
 
 FIRST = dt.date(2025, 12, 1)
 DAYS = 9  # one build of 9 days stages on disk; chunks of 2 days stage in memory
@@ -58,9 +58,14 @@ def test_a_node_fails_if_any_chunk_failed_it_and_is_left_out_if_some_chunk_skipp
         {"m": result("m", "success"), "t": result("t", "fail"), "w": result("w", "warn")},
         {"m": result("m", "success"), "t": result("t", "pass"), "u": result("u", "pass"), "w": result("w", "pass")},
     ]
-    merged = {e["data"]["node_info"]["unique_id"]: e["data"]["status"] for e in merge_chunk_results(chunks)}
-    assert merged == {"m": "success", "t": "fail", "w": "warn"}
-    assert merge_chunk_results(chunks)[0] is chunks[-1]["m"]
+    results = ChunkResults()
+    for number, chunk in enumerate(chunks):
+        results.add(chunk, {uid: f"rows of chunk {number}" for uid in chunk})
+    merged = {e["data"]["node_info"]["unique_id"]: (e["data"]["status"], rows) for e, rows in results.merged(3)}
+    assert merged == {"m": ("success", "rows of chunk 2"), "t": ("fail", "rows of chunk 1"), "w": ("warn", "rows of chunk 1")}
+    assert results.merged(3)[0][0] is chunks[-1]["m"]
+    # a fourth chunk the range never reached: nothing was built or passed in every chunk
+    assert [e["data"]["status"] for e, _ in results.merged(4)] == ["fail"]
 
 
 def run_range(warehouse: Path, monkeypatch, chunk_days: int) -> tuple[object, int]:
