@@ -62,7 +62,11 @@ def test_a_node_fails_if_any_chunk_failed_it_and_is_left_out_if_some_chunk_skipp
     for number, chunk in enumerate(chunks):
         results.add(chunk, {uid: f"rows of chunk {number}" for uid in chunk})
     merged = {e["data"]["node_info"]["unique_id"]: (e["data"]["status"], rows) for e, rows in results.merged(3)}
-    assert merged == {"m": ("success", "rows of chunk 2"), "t": ("fail", "rows of chunk 1"), "w": ("warn", "rows of chunk 1")}
+    assert merged == {
+        "m": ("success", "rows of chunk 2"),
+        "t": ("fail", "rows of chunk 1"),
+        "w": ("warn", "rows of chunk 1"),
+    }
     assert results.merged(3)[0][0] is chunks[-1]["m"]
     # a fourth chunk the range never reached: nothing was built or passed in every chunk
     assert [e["data"]["status"] for e, _ in results.merged(4)] == ["fail"]
