@@ -29,5 +29,5 @@
     rebuilds every user, so an existing warehouse needs no --full-refresh. -#}
 {% macro dim_users_keeps_its_sums() -%}
     {%- set columns = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
-    {{ return('friction_score_sum_with_generations' in columns) }}
+    {{ return('sessions_with_generations' in columns and 'friction_score_sum_with_generations' in columns) }}
 {%- endmacro %}

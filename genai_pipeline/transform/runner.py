@@ -13,6 +13,7 @@ This module is where the project leans on dbt and dagster-dbt internals; each us
 import json
 import os
 import resource
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -231,7 +232,7 @@ class DbtRunnerResource(ConfigurableResource):
             context.log.info(
                 f"dbt build {number} of {len(chunks)}: {chunk.get('min_date') or 'all history'} to before "
                 f"{chunk.get('max_date') or 'the end'}, {time.perf_counter() - started:.1f}s; "
-                f"the process's peak RSS so far {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB"
+                f"the process's peak RSS so far {_peak_rss_mb():,.0f} MB"
             )
         # chunks that never ran count as chunks where no node ran: nothing is reported as
         # built or passed for days a stopped range did not reach; a failed or warned test
@@ -274,6 +275,11 @@ class DbtRunnerResource(ConfigurableResource):
             finally:
                 release_duckdb()
         return raw_events, result
+
+
+def _peak_rss_mb() -> float:
+    """The process's peak RSS so far: ru_maxrss is in KB on Linux, in bytes on macOS."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / (2**20 if sys.platform == "darwin" else 1024)
 
 
 def _with_range_end(chunk: Mapping[str, str], window: Mapping[str, str]) -> dict[str, str]:

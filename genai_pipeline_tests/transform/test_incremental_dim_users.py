@@ -1,6 +1,8 @@
-"""dim_users is incremental by user (a run rebuilds only the users its window can change),
-proven equal to a full rebuild after a day is landed again with other rows and days run out of
-order: a user who loses an active day, a new user who loses every session."""
+"""dim_users is incremental by user (a run adds the window's days to the stored rows of its
+active users and sums again the rows its days met), proven equal to a full rebuild: after a day
+is landed again with other rows (a user who loses an active day, a new user who loses every
+session), after days run out of order, on the next day, and on a table built before it kept
+its sums; and left as it was when the model fails after its pre-hook."""
 
 import datetime as dt
 from pathlib import Path
