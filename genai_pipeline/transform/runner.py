@@ -216,6 +216,12 @@ class DbtRunnerResource(ConfigurableResource):
                     # the lock is released between builds: wait for it as the step's start did
                     connect_with_lock_retry(str(warehouse), lock_timeout_seconds()).close()
                 raw_events, result = self._invoke(args, warehouse, _with_range_end(chunk, window), target_path)
+                if not raw_events and not is_spark(self.target) and _locked(result.exception):
+                    # another process (the alert sensor recording an alert) took the lock
+                    # between the step's wait and dbt's open: nothing ran, so wait for it as
+                    # the step's start did and build the chunk again
+                    connect_with_lock_retry(str(warehouse), lock_timeout_seconds()).close()
+                    raw_events, result = self._invoke(args, warehouse, _with_range_end(chunk, window), target_path)
             except Failure as error:
                 exception = error
                 break
@@ -275,6 +281,11 @@ class DbtRunnerResource(ConfigurableResource):
             finally:
                 release_duckdb()
         return raw_events, result
+
+
+def _locked(exception: BaseException | None) -> bool:
+    """dbt could not open the warehouse because another process holds DuckDB's file lock."""
+    return exception is not None and "could not set lock" in str(exception).lower()
 
 
 def _peak_rss_mb() -> float:

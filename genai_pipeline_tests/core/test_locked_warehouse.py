@@ -10,13 +10,16 @@ location (what the UI loads) never opens the warehouse, so it loads meanwhile.
 import hashlib
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import duckdb
 import pytest
 from dagster import DagsterEventType, DagsterInstance, Definitions, build_sensor_context
 
+import genai_pipeline.transform.runner as runner
 from genai_pipeline.cli.main import EXIT_FAILURE, main
+from genai_pipeline.core.partitions import partition_bounds
 from genai_pipeline.core.paths import raw_zone_path
 from genai_pipeline.core.warehouse import WarehouseResource
 
@@ -133,3 +136,37 @@ def test_the_code_location_loads_and_its_sensor_runs_without_opening_the_warehou
     )
     assert parsed.returncode == 0, parsed.stdout + parsed.stderr
     assert holder.poll() is None  # still holding: nothing above needed the lock
+
+
+def test_a_lock_taken_between_the_steps_wait_and_dbts_open_is_waited_for(tmp_path, monkeypatch):
+    # the alert sensor records alerts in the warehouse: its lock can land after the dbt
+    # step's wait, so dbt's own open finds the file locked before any node ran
+    from genai_pipeline.definitions import defs
+
+    warehouse = tmp_path / "warehouse.duckdb"
+    monkeypatch.setenv("GENAI_BASE_USERS", "300")
+    monkeypatch.setenv("GENAI_LOCK_TIMEOUT_SECONDS", "30")
+    invoke = runner.DbtRunnerResource._invoke
+    calls = []
+
+    def locked_at_the_first_open(self, *args):
+        calls.append(args)
+        if len(calls) > 1:
+            return invoke(self, *args)
+        process = subprocess.Popen([sys.executable, "-c", HOLD, str(warehouse)], stdout=subprocess.PIPE, text=True)
+        assert process.stdout.readline().strip() == "held"
+        try:
+            return invoke(self, *args)
+        finally:
+            threading.Timer(1.0, release, [process]).start()
+
+    monkeypatch.setattr(runner.DbtRunnerResource, "_invoke", locked_at_the_first_open)
+    with DagsterInstance.ephemeral() as instance:
+        result = defs.resolve_job_def("daily_job").execute_in_process(
+            partition_key=partition_bounds()[0].isoformat(),  # the first day: its users all landed
+            instance=instance,
+            resources={"warehouse": WarehouseResource(database=str(warehouse))},
+            raise_on_error=False,
+        )
+    assert result.success and len(calls) == 2
+    assert all(e.passed for e in result.get_asset_check_evaluations())
