@@ -215,13 +215,14 @@ class DbtRunnerResource(ConfigurableResource):
                 if len(chunks) > 1 and not is_spark(self.target):
                     # the lock is released between builds: wait for it as the step's start did
                     connect_with_lock_retry(str(warehouse), lock_timeout_seconds()).close()
-                raw_events, result = self._invoke(args, warehouse, _with_range_end(chunk, window), target_path)
+                chunk_window = _with_range_end(chunk, window)
+                raw_events, result = self._invoke(args, warehouse, chunk_window, target_path)
                 if not raw_events and not is_spark(self.target) and _locked(result.exception):
                     # another process (the alert sensor recording an alert) took the lock
                     # between the step's wait and dbt's open: nothing ran, so wait for it as
                     # the step's start did and build the chunk again
                     connect_with_lock_retry(str(warehouse), lock_timeout_seconds()).close()
-                    raw_events, result = self._invoke(args, warehouse, _with_range_end(chunk, window), target_path)
+                    raw_events, result = self._invoke(args, warehouse, chunk_window, target_path)
             except Failure as error:
                 exception = error
                 break
