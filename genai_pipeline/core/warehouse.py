@@ -108,6 +108,12 @@ def memory_limit_bytes(limit: str) -> int:
     return int(float(number) * _UNIT_BYTES[unit])
 
 
+def is_lock_error(error: BaseException | None) -> bool:
+    """DuckDB could not open the file because another process holds its single-writer lock
+    (DuckDB's IOException "Could not set lock on file ...", as raised here or inside dbt)."""
+    return error is not None and "could not set lock" in str(error).lower()
+
+
 def connect_with_lock_retry(path: str, timeout_seconds: float, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     deadline = time.monotonic() + timeout_seconds
     delay = 0.1
@@ -119,16 +125,16 @@ def connect_with_lock_retry(path: str, timeout_seconds: float, read_only: bool =
                 config={"custom_user_agent": "genai-pipeline", "memory_limit": duckdb_memory_limit()},
             )
         except duckdb.IOException as error:
-            if "lock" not in str(error).lower() or time.monotonic() >= deadline:
+            if not is_lock_error(error) or time.monotonic() >= deadline:
                 raise _lock_failure(path, error, timeout_seconds) from error
             time.sleep(delay)
             delay = min(delay * 2, 2.0)
 
 
 def _lock_failure(path: str, error: Exception, waited: float) -> Exception:
-    text = str(error)
-    if "lock" not in text.lower():
+    if not is_lock_error(error):
         return error
+    text = str(error)
     pid = re.search(r"PID (\d+)", text)
     holder = f"process {pid.group(1)}" if pid else "another process"
     return WarehouseLockedError(

@@ -44,6 +44,7 @@ from genai_pipeline.core.warehouse import (
     MEMORY_LIMIT_ENV,
     connect_with_lock_retry,
     duckdb_memory_limit,
+    is_lock_error,
     lock_timeout_seconds,
     memory_limit_bytes,
 )
@@ -217,7 +218,7 @@ class DbtRunnerResource(ConfigurableResource):
                     connect_with_lock_retry(str(warehouse), lock_timeout_seconds()).close()
                 chunk_window = _with_range_end(chunk, window)
                 raw_events, result = self._invoke(args, warehouse, chunk_window, target_path)
-                if not raw_events and not is_spark(self.target) and _locked(result.exception):
+                if not raw_events and not is_spark(self.target) and is_lock_error(result.exception):
                     # another process (the alert sensor recording an alert) took the lock
                     # between the step's wait and dbt's open: nothing ran, so wait for it as
                     # the step's start did and build the chunk again
@@ -282,11 +283,6 @@ class DbtRunnerResource(ConfigurableResource):
             finally:
                 release_duckdb()
         return raw_events, result
-
-
-def _locked(exception: BaseException | None) -> bool:
-    """dbt could not open the warehouse because another process holds DuckDB's file lock."""
-    return exception is not None and "could not set lock" in str(exception).lower()
 
 
 def _peak_rss_mb() -> float:
