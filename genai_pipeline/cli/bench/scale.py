@@ -17,15 +17,15 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-from dagster import DagsterEventType, DagsterInstance, DagsterRunStatus, RunsFilter
+from dagster import DagsterEventType, DagsterRunStatus, RunsFilter
 
 from genai_pipeline.cli.bench.machine import machine
+from genai_pipeline.cli.bench.memory_trace import RssTrace, instance_of, sampled_rss
+from genai_pipeline.cli.bench.scale_memory import memory_lines
 from genai_pipeline.core.checksums import raw_zone_checksums
 from genai_pipeline.core.partitions import partition_bounds
 from genai_pipeline.core.paths import raw_zone_path
@@ -38,10 +38,6 @@ FULL = {"GENAI_BASE_USERS": "50000", "GENAI_MAX_USERS": "200000", "GENAI_DAILY_C
 SMOKE = {"GENAI_BASE_USERS": "500", "GENAI_MAX_USERS": "2000", "GENAI_DAILY_CHURN_RATE": "0.002"}
 DAY_LINE = re.compile(r"^Day +(\d+) \((\S+)\).*checks (\d+)/(\d+) +([\d.]+)s")
 CHECKS_LINE = re.compile(r"^Checks: (\d+) passed, (\d+) failed")
-# transform/runner.py logs one per dbt build of a range
-BUILD_LINE = re.compile(
-    r"^dbt build (\d+) of \d+: \S+ to before (\S+), [\d.]+s; the process's peak RSS so far ([\d,]+) MB"
-)
 
 
 @dataclass
@@ -51,6 +47,7 @@ class ChildRun:
     run_seconds: float  # the Dagster run(s) alone: the day lines' times, no process start
     checks_passed: int
     checks_failed: int
+    rss: RssTrace  # sampled while it ran (bench/memory_trace.py)
 
 
 def _simulate(env: dict[str, str], *args: str) -> ChildRun:
@@ -63,9 +60,10 @@ def _simulate(env: dict[str, str], *args: str) -> ChildRun:
         stderr=subprocess.STDOUT,
         text=True,
     )
-    out = child.stdout.read()
-    # wait4 gives this child's own rusage; Popen.wait would reap it without.
-    _, status, usage = os.wait4(child.pid, 0)
+    with sampled_rss(child.pid) as rss:
+        out = child.stdout.read()
+        # wait4 gives this child's own rusage; Popen.wait would reap it without.
+        _, status, usage = os.wait4(child.pid, 0)
     child.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - started
     if child.returncode != 0:
@@ -74,7 +72,7 @@ def _simulate(env: dict[str, str], *args: str) -> ChildRun:
     lines = out.splitlines()
     run_seconds = sum(float(m.group(5)) for line in lines if (m := DAY_LINE.match(line)))
     checks = next(m for line in lines if (m := CHECKS_LINE.match(line)))
-    return ChildRun(wall, usage.ru_maxrss / 1024, run_seconds, int(checks.group(1)), int(checks.group(2)))
+    return ChildRun(wall, usage.ru_maxrss / 1024, run_seconds, int(checks.group(1)), int(checks.group(2)), rss)
 
 
 def _env(folder: Path, name: str, scale: dict[str, str], start: dt.date) -> dict[str, str]:
@@ -104,53 +102,17 @@ def _size_mb(warehouse: str) -> float:
     return sum(f.stat().st_size for f in files if f.exists()) / 2**20
 
 
-@contextmanager
-def _instance(home: str) -> Iterator[DagsterInstance]:
-    """A child's Dagster instance, opened from its home with the project's dagster.yaml."""
-    saved = os.environ.get("DAGSTER_HOME")
-    os.environ["DAGSTER_HOME"] = home
-    try:
-        with DagsterInstance.get() as instance:
-            yield instance
-    finally:
-        if saved is None:
-            os.environ.pop("DAGSTER_HOME", None)
-        else:
-            os.environ["DAGSTER_HOME"] = saved
-
-
 def _step_seconds(home: str) -> dict[str, float]:
     """Each step's time in the home's one batch run, from Dagster's own step stats."""
-    with _instance(home) as instance:
+    with instance_of(home) as instance:
         runs = instance.get_runs(RunsFilter(statuses=[DagsterRunStatus.SUCCESS]), limit=1)
         stats = instance.get_run_step_stats(runs[0].run_id)
         return {s.step_key: s.end_time - s.start_time for s in stats if s.end_time and s.start_time}
 
 
-def _peaks_by_build(home: str) -> list[tuple[int, str, int]]:
-    """(build number, the day it built up to, the process's peak RSS in MB so far) for each
-    dbt build of the home's batch run, from the runner's log lines."""
-    with _instance(home) as instance:
-        run = instance.get_runs(RunsFilter(statuses=[DagsterRunStatus.SUCCESS]), limit=1)[0]
-        lines = (entry.user_message or "" for entry in instance.all_logs(run.run_id))
-        return [(int(m[1]), m[2], int(m[3].replace(",", ""))) for line in lines if (m := BUILD_LINE.match(line))]
-
-
-def _peaks_line(peaks: list[tuple[int, str, int]], run_peak_mb: float) -> str:
-    """The peak as the days went: after the first build, each quarter of them and the last."""
-    if not peaks:  # the runner's log line and BUILD_LINE went apart: the smoke run fails here
-        raise RuntimeError("the year's run logged no dbt build line (transform/runner.py)")
-    picked = sorted({0, *(len(peaks) * q // 4 - 1 for q in (1, 2, 3)), len(peaks) - 1} - {-1})
-    return (
-        f"  the year's dbt step: {len(peaks)} build(s); the process's peak RSS so far, by build: "
-        + ", ".join(f"{peaks[i][0]} (days before {peaks[i][1]}) {peaks[i][2]:,} MB" for i in picked)
-        + f"; the run's peak {run_peak_mb:,.0f} MB (the steps after dbt included)"
-    )
-
-
 def _step_failures(home: str) -> str:
     """What failed in the home's latest run: the child prints only that a run failed."""
-    with _instance(home) as instance:
+    with instance_of(home) as instance:
         run = instance.get_runs(limit=1)[0]
         events = instance.all_logs(run.run_id, of_type=DagsterEventType.STEP_FAILURE)
         return "\n".join(f"{e.step_key}: {e.dagster_event.step_failure_data.error}" for e in events)
@@ -218,7 +180,8 @@ def bench_scale(smoke: bool = False) -> None:
     )
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        month = _simulate(_env(folder, "month", scale, start), "--days", str(month_days), "--batch")
+        month_env = _env(folder, "month", scale, start)
+        month = _simulate(month_env, "--days", str(month_days), "--batch")
         print(_line(f"{month_days} days, one batch run", month))
         year_env = _env(folder, "year", scale, start)
         backfill_days = year_days - 1
@@ -230,7 +193,8 @@ def bench_scale(smoke: bool = False) -> None:
         )
         steps = sorted(_step_seconds(year_env["DAGSTER_HOME"]).items(), key=lambda item: -item[1])
         print("  the year's run by step: " + ", ".join(f"{key} {seconds:.1f}s" for key, seconds in steps[:6]))
-        print(_peaks_line(_peaks_by_build(year_env["DAGSTER_HOME"]), year.peak_rss_mb))
+        for line in memory_lines(month_env, month, year_env, year):
+            print(line)
 
         day2_env = _env(folder, "day2", scale, start)
         _simulate(day2_env, "--days", "1")

@@ -1,0 +1,63 @@
+"""`bench scale`'s memory lines: the month's and the year's peaks taken apart by step and by
+dbt build (bench/memory_trace.py), each build beside the days of history under it and the
+generations it read, the largest table's rows, to which the runner sizes its builds."""
+
+import statistics
+from pathlib import Path
+from typing import Protocol
+
+from genai_pipeline.cli.bench.memory_trace import BuildPeak, RssTrace, build_peaks, instance_of, step_peaks
+from genai_pipeline.core.paths import raw_zone_path
+from genai_pipeline.transform.range_chunks import generations_per_day
+
+
+class SampledRun(Protocol):
+    peak_rss_mb: float
+    rss: RssTrace
+
+
+def _generations(env: dict[str, str], build: BuildPeak) -> int:
+    window = {"min_date": build.min_date.isoformat(), "max_date": build.max_date.isoformat()}
+    return sum(generations_per_day(raw_zone_path(warehouse=Path(env["GENAI_DUCKDB_PATH"])), window).values())
+
+
+def _mb(value: float | None) -> str:
+    return "not sampled" if value is None else f"{value:,.0f} MB"
+
+
+def _build(env: dict[str, str], build: BuildPeak, first_day) -> str:
+    history = (build.min_date - first_day).days
+    return (
+        f"build {build.number} ({history} days of history, {_generations(env, build):,} generations) "
+        f"{_mb(build.peak_mb)}"
+    )
+
+
+def memory_lines(month_env: dict[str, str], month: SampledRun, year_env: dict[str, str], year: SampledRun) -> list[str]:
+    """Lines for the report: the peak while each step ran, then each dbt build's."""
+    with instance_of(month_env["DAGSTER_HOME"]) as instance:
+        month_steps = step_peaks(instance, month.rss)
+        month_builds = build_peaks(instance, month.rss)
+    with instance_of(year_env["DAGSTER_HOME"]) as instance:
+        year_steps = step_peaks(instance, year.rss)
+        year_builds = build_peaks(instance, year.rss)
+    first_day = year_builds[0].min_date
+    later = [b.peak_mb for b in year_builds[1:] if b.peak_mb is not None]
+    picked = sorted({0, 1, *(len(year_builds) * q // 4 - 1 for q in (2, 3)), len(year_builds) - 1} - {-1})
+    lines = [
+        "  peak RSS sampled while each step ran, month / year: "
+        + ", ".join(
+            f"{key} {_mb(month_steps.get(key))} / {_mb(peak)}"
+            for key, peak in sorted(year_steps.items(), key=lambda i: -i[1])
+        )
+        + f" (the runs' peaks, wait4: {month.peak_rss_mb:,.0f} / {year.peak_rss_mb:,.0f} MB)",
+        "  the month's dbt step: " + "; ".join(_build(month_env, b, first_day) for b in month_builds),
+        f"  the year's dbt step, {len(year_builds)} build(s): "
+        + ", ".join(_build(year_env, year_builds[i], first_day) for i in sorted(set(picked)) if i < len(year_builds)),
+    ]
+    if later:
+        lines.append(
+            f"  the year's builds after the first: peak RSS {min(later):,.0f}-{max(later):,.0f} MB, "
+            f"median {statistics.median(later):,.0f} MB"
+        )
+    return lines
