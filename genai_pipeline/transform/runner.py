@@ -237,11 +237,7 @@ class DbtRunnerResource(ConfigurableResource):
             if not result.success:
                 failures.extend(node for node in _failed_nodes(result) if node not in failures)
             # a long range's progress, and which build raised the process's peak memory
-            context.log.info(
-                f"dbt build {number} of {len(chunks)}: {chunk.get('min_date') or 'all history'} to before "
-                f"{chunk.get('max_date') or 'the end'}, {time.perf_counter() - started:.1f}s; "
-                f"the process's peak RSS so far {_peak_rss_mb():,.0f} MB"
-            )
+            context.log.info(build_line(number, len(chunks), chunk, time.perf_counter() - started, _peak_rss_mb()))
         # chunks that never ran count as chunks where no node ran: nothing is reported as
         # built or passed for days a stopped range did not reach; a failed or warned test
         # carries the failing rows of the chunk whose result is reported
@@ -283,6 +279,14 @@ class DbtRunnerResource(ConfigurableResource):
             finally:
                 release_duckdb()
         return raw_events, result
+
+
+def build_line(number: int, builds: int, chunk: Mapping[str, str], seconds: float, peak_rss_mb: float) -> str:
+    """The log line of one dbt build of a range (`bench scale` parses it: cli/bench/memory_trace.py)."""
+    return (
+        f"dbt build {number} of {builds}: {chunk.get('min_date') or 'all history'} to before "
+        f"{chunk.get('max_date') or 'the end'}, {seconds:.1f}s; the process's peak RSS so far {peak_rss_mb:,.0f} MB"
+    )
 
 
 def _peak_rss_mb() -> float:

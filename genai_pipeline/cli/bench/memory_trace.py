@@ -7,8 +7,9 @@ late build needs more memory than an early one. Sampling the child's resident se
 SAMPLE_SECONDS from /proc (Linux) and cutting the samples at the run's step boundaries and at
 each "dbt build k of n" log line gives the peak while each step and each build ran; with the
 generations each build read, that separates what grows with the history from what grows with
-a build's size. A peak that lasts less than a sample can be missed: the wait4 figure stays the
-run's peak.
+a build's size. The figures are samples, so a peak shorter than a sample can be missed (the
+wait4 figure stays the run's peak), and only the run's own process is sampled: the raw
+landing's worker processes are not.
 """
 
 import datetime as dt
@@ -24,7 +25,7 @@ from pathlib import Path
 from dagster import DagsterEventType, DagsterInstance, DagsterRunStatus, RunsFilter
 
 SAMPLE_SECONDS = 0.25
-# transform/runner.py logs one per dbt build of a range
+# transform/runner.py build_line, for a range with both bounds (a batch run's always has them)
 BUILD_LINE = re.compile(r"^dbt build (\d+) of \d+: (\S+) to before (\S+), [\d.]+s;")
 
 

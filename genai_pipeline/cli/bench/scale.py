@@ -62,8 +62,10 @@ def _simulate(env: dict[str, str], *args: str) -> ChildRun:
     )
     with sampled_rss(child.pid) as rss:
         out = child.stdout.read()
-        # wait4 gives this child's own rusage; Popen.wait would reap it without.
-        _, status, usage = os.wait4(child.pid, 0)
+        # the sampler stops before the child is reaped, so it never reads a reused pid
+        os.waitid(os.P_PID, child.pid, os.WEXITED | os.WNOWAIT)
+    # wait4 gives this child's own rusage; Popen.wait would reap it without.
+    _, status, usage = os.wait4(child.pid, 0)
     child.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - started
     if child.returncode != 0:

@@ -28,7 +28,7 @@ def _mb(value: float | None) -> str:
 def _build(env: dict[str, str], build: BuildPeak, first_day) -> str:
     history = (build.min_date - first_day).days
     return (
-        f"build {build.number} ({history} days of history, {_generations(env, build):,} generations) "
+        f"build {build.number} ({history} days of history, {_generations(env, build):,} generations in its window) "
         f"{_mb(build.peak_mb)}"
     )
 
@@ -42,7 +42,6 @@ def memory_lines(month_env: dict[str, str], month: SampledRun, year_env: dict[st
         year_steps = step_peaks(instance, year.rss)
         year_builds = build_peaks(instance, year.rss)
     first_day = year_builds[0].min_date
-    later = [b.peak_mb for b in year_builds[1:] if b.peak_mb is not None]
     picked = sorted({0, 1, *(len(year_builds) * q // 4 - 1 for q in (2, 3)), len(year_builds) - 1} - {-1})
     lines = [
         "  peak RSS sampled while each step ran, month / year: "
@@ -53,11 +52,20 @@ def memory_lines(month_env: dict[str, str], month: SampledRun, year_env: dict[st
         + f" (the runs' peaks, wait4: {month.peak_rss_mb:,.0f} / {year.peak_rss_mb:,.0f} MB)",
         "  the month's dbt step: " + "; ".join(_build(month_env, b, first_day) for b in month_builds),
         f"  the year's dbt step, {len(year_builds)} build(s): "
-        + ", ".join(_build(year_env, year_builds[i], first_day) for i in sorted(set(picked)) if i < len(year_builds)),
+        + ", ".join(_build(year_env, year_builds[i], first_day) for i in picked if i < len(year_builds)),
     ]
-    if later:
+    later = [b for b in year_builds[1:] if b.peak_mb is not None]
+    if len(later) >= 2:
+        peaks = [b.peak_mb for b in later]
+        halves = (later[: len(later) // 2], later[len(later) // 2 :])
         lines.append(
-            f"  the year's builds after the first: peak RSS {min(later):,.0f}-{max(later):,.0f} MB, "
-            f"median {statistics.median(later):,.0f} MB"
+            f"  the year's builds after the first: peak RSS {min(peaks):,.0f}-{max(peaks):,.0f} MB, "
+            f"median {statistics.median(peaks):,.0f} MB; "
+            + " against ".join(
+                f"builds {h[0].number}-{h[-1].number} ({(h[0].min_date - first_day).days}-"
+                f"{(h[-1].min_date - first_day).days} days of history) {statistics.mean(b.peak_mb for b in h):,.0f} MB "
+                "on average"
+                for h in halves
+            )
         )
     return lines
