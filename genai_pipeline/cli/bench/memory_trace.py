@@ -87,13 +87,14 @@ class BuildPeak:
     peak_mb: float | None
 
 
-def _last_successful_run(instance: DagsterInstance):
+def last_successful_run(instance: DagsterInstance):
+    """The instance's latest successful run (a benchmark's child home holds its runs alone)."""
     return instance.get_runs(RunsFilter(statuses=[DagsterRunStatus.SUCCESS]), limit=1)[0]
 
 
 def step_peaks(instance: DagsterInstance, trace: RssTrace) -> dict[str, float]:
     """Each step of the instance's last successful run: the peak RSS sampled while it ran."""
-    stats = instance.get_run_step_stats(_last_successful_run(instance).run_id)
+    stats = instance.get_run_step_stats(last_successful_run(instance).run_id)
     peaks = {s.step_key: trace.peak_between(s.start_time, s.end_time) for s in stats if s.start_time and s.end_time}
     return {key: peak for key, peak in peaks.items() if peak is not None}
 
@@ -101,7 +102,7 @@ def step_peaks(instance: DagsterInstance, trace: RssTrace) -> dict[str, float]:
 def build_peaks(instance: DagsterInstance, trace: RssTrace) -> list[BuildPeak]:
     """Each dbt build of the last successful run's range: the peak RSS sampled from the end of
     the previous build (the dbt step's start for the first) to its own log line."""
-    run_id = _last_successful_run(instance).run_id
+    run_id = last_successful_run(instance).run_id
     builds, since = [], None
     for entry in instance.all_logs(run_id):
         event = entry.dagster_event

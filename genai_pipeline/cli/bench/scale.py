@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-from dagster import DagsterEventType, DagsterRunStatus, RunsFilter
+from dagster import DagsterEventType
 
 from genai_pipeline.cli.bench.machine import machine
-from genai_pipeline.cli.bench.memory_trace import RssTrace, instance_of, sampled_rss
+from genai_pipeline.cli.bench.memory_trace import RssTrace, instance_of, last_successful_run, sampled_rss
 from genai_pipeline.cli.bench.scale_memory import memory_lines
 from genai_pipeline.core.checksums import raw_zone_checksums
 from genai_pipeline.core.partitions import partition_bounds
@@ -107,8 +107,7 @@ def _size_mb(warehouse: str) -> float:
 def _step_seconds(home: str) -> dict[str, float]:
     """Each step's time in the home's one batch run, from Dagster's own step stats."""
     with instance_of(home) as instance:
-        runs = instance.get_runs(RunsFilter(statuses=[DagsterRunStatus.SUCCESS]), limit=1)
-        stats = instance.get_run_step_stats(runs[0].run_id)
+        stats = instance.get_run_step_stats(last_successful_run(instance).run_id)
         return {s.step_key: s.end_time - s.start_time for s in stats if s.end_time and s.start_time}
 
 

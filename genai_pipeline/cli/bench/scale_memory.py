@@ -1,7 +1,8 @@
 """`bench scale`'s memory lines: the month's and the year's peaks taken apart by step and by
 dbt build (bench/memory_trace.py), each build beside the days of history under it and the
-generations it read, the largest table's rows, to which the runner sizes its builds."""
+generations in its window (the largest table's rows, to which the runner sizes its builds)."""
 
+import datetime as dt
 import statistics
 from pathlib import Path
 from typing import Protocol
@@ -25,7 +26,7 @@ def _mb(value: float | None) -> str:
     return "not sampled" if value is None else f"{value:,.0f} MB"
 
 
-def _build(env: dict[str, str], build: BuildPeak, first_day) -> str:
+def _build(env: dict[str, str], build: BuildPeak, first_day: dt.date) -> str:
     history = (build.min_date - first_day).days
     return (
         f"build {build.number} ({history} days of history, {_generations(env, build):,} generations in its window) "
