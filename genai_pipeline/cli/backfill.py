@@ -22,7 +22,12 @@ from genai_pipeline.cli.backfill_report import Reporter, report
 from genai_pipeline.cli.common import QUIET_CONSOLE, UsageError, fail
 from genai_pipeline.core.partitions import partition_bounds
 from genai_pipeline.core.paths import WarehousePathError, ensure_writable_warehouse, warehouse_path
-from genai_pipeline.core.warehouse import connect_with_lock_retry, duckdb_memory_limit, lock_timeout_seconds
+from genai_pipeline.core.warehouse import (
+    connect_with_lock_retry,
+    duckdb_memory_limit,
+    lock_timeout_seconds,
+    metric_memory_limit,
+)
 from genai_pipeline.definitions import defs
 from genai_pipeline.instance.home import dagster_home
 from genai_pipeline.instance.run_recovery import fail_runs_with_dead_workers
@@ -74,6 +79,7 @@ def run_backfill(args: argparse.Namespace, out: Callable[[str], None] = print) -
         warehouse = ensure_writable_warehouse(warehouse_path())
         lock_timeout_seconds()  # a bad GENAI_LOCK_TIMEOUT_SECONDS fails here (SettingsError), not mid-run
         duckdb_memory_limit()
+        metric_memory_limit()
     except (UsageError, WarehousePathError) as error:
         return fail(str(error))
 

@@ -13,7 +13,7 @@ from genai_pipeline.cli.daily_runs import Simulation
 from genai_pipeline.core.partitions import partition_bounds
 from genai_pipeline.core.paths import WarehousePathError, ensure_writable_warehouse, warehouse_path, writable_raw_zone
 from genai_pipeline.core.settings import SettingsError, SimulationSettings
-from genai_pipeline.core.warehouse import duckdb_memory_limit, lock_timeout_seconds
+from genai_pipeline.core.warehouse import duckdb_memory_limit, lock_timeout_seconds, metric_memory_limit
 from genai_pipeline.instance.home import dagster_home
 from genai_pipeline.instance.run_recovery import fail_runs_with_dead_workers
 from genai_pipeline.instance.storage import check_configured_storage
@@ -26,6 +26,7 @@ def run_simulate(args: argparse.Namespace) -> int:
         SimulationSettings.from_env()
         lock_timeout_seconds()
         duckdb_memory_limit()
+        metric_memory_limit()
         warehouse = ensure_writable_warehouse(warehouse_path())
         landing_workers()
         writable_raw_zone(warehouse=warehouse)

@@ -21,6 +21,7 @@ from dagster import (
     AssetsDefinition,
     AssetSpec,
     BackfillPolicy,
+    Failure,
     MaterializeResult,
     MetadataValue,
     TableColumn,
@@ -30,7 +31,8 @@ from dagster import (
 
 from genai_pipeline.core.partition_metadata import PlottedTable, partition_metadata
 from genai_pipeline.core.partitions import daily_partitions
-from genai_pipeline.core.warehouse import WarehouseResource
+from genai_pipeline.core.settings import SettingsError
+from genai_pipeline.core.warehouse import WarehouseResource, metric_memory_limit
 from genai_pipeline.metrics.automation import FOLLOWS_ITS_MARTS
 from genai_pipeline.metrics.catalog import registered_metrics
 from genai_pipeline.metrics.checks import check_sql, evaluate_checks
@@ -71,6 +73,14 @@ def window_of(context: AssetExecutionContext, engine: DuckDBEngine | SparkEngine
     if first is None:
         return MetricWindow(dt.date.min, dt.date.min)
     return MetricWindow(first, last + dt.timedelta(days=1))
+
+
+def metric_step_memory_limit() -> str:
+    """GENAI_METRIC_MEMORY_LIMIT, or a failed run with its one-line message."""
+    try:
+        return metric_memory_limit()
+    except SettingsError as error:
+        raise Failure(description=str(error)) from None
 
 
 def check_specs(spec: MetricSpec) -> list[AssetCheckSpec]:
@@ -125,8 +135,12 @@ def build_metric_asset(spec: MetricSpec, backfill_policy: BackfillPolicy | None 
     )
     def metric_asset(context: AssetExecutionContext, warehouse: WarehouseResource) -> Iterator:
         selected_checks = {key.name for key in context.selected_asset_check_keys}
+        memory_limit = metric_step_memory_limit()
         # DBT_TARGET names the engine: the DuckDB warehouse, or the Spark server the marts are on
         with target_engine(warehouse) as engine:
+            if isinstance(engine, DuckDBEngine):
+                # the connection is this step's own (closed after it): its limit bounds only this step
+                engine.conn.execute(f"set memory_limit = '{memory_limit}'")
             window = window_of(context, engine, spec)
             counts = write_window(engine, spec, window) if spec.key in context.selected_asset_keys else None
             plotted = PlottedTable(spec.table, "metric_date", metric_series(spec.columns))

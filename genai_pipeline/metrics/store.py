@@ -23,8 +23,8 @@ from genai_pipeline.metrics.spec import SCHEMA, MetricSpec, MetricWindow
 from genai_pipeline.transform.sql_engine import DuckDBEngine, SparkEngine, as_engine
 
 # A month per statement: the largest metric (user_lifetime_value, one row per user per day,
-# with a running sum per user) then stays within the warehouse's default 1GB memory_limit
-# without spilling much, and a year is 12 chunks, each reading the marts once. Smaller chunks
+# with a running sum per user) then stays within the metric steps' 400MB memory_limit
+# (GENAI_METRIC_MEMORY_LIMIT) without spilling much, and a year is 12 chunks, each reading the marts once. Smaller chunks
 # save little memory and re-read the marts more often; larger ones grow the peak again.
 CHUNK_DAYS = 31
 ROWS_VIEW = "metric_rows"

@@ -46,6 +46,7 @@ def cli(argv, capsys) -> tuple[int, str]:
         ("GENAI_LOCK_TIMEOUT_SECONDS", "soon", "GENAI_LOCK_TIMEOUT_SECONDS='soon': must be a number of seconds"),
         ("GENAI_LOCK_TIMEOUT_SECONDS", "-1", "GENAI_LOCK_TIMEOUT_SECONDS='-1'"),
         ("GENAI_DUCKDB_MEMORY_LIMIT", "lots", "GENAI_DUCKDB_MEMORY_LIMIT='lots': must be a size"),
+        ("GENAI_METRIC_MEMORY_LIMIT", "some", "GENAI_METRIC_MEMORY_LIMIT='some': must be a size"),
     ],
 )
 def test_a_bad_env_var_exits_2_with_one_line_before_anything_is_written(

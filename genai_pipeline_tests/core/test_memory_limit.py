@@ -11,9 +11,11 @@ from genai_pipeline.core.settings import SettingsError
 from genai_pipeline.core.warehouse import (
     DEFAULT_MEMORY_LIMIT,
     MEMORY_LIMIT_ENV,
+    METRIC_MEMORY_LIMIT_ENV,
     WarehouseResource,
     duckdb_memory_limit,
     memory_limit_bytes,
+    metric_memory_limit,
 )
 from genai_pipeline.transform.runner import dbt_env
 
@@ -50,3 +52,10 @@ def test_dbt_gets_the_same_limit_and_the_same_default(tmp_path, monkeypatch):
 @pytest.mark.parametrize(("setting", "expected"), [("1GB", 10**9), ("512 mib", 512 * 2**20), ("1.5gb", 15 * 10**8)])
 def test_the_limit_is_read_in_bytes_with_duckdbs_units(setting, expected):
     assert memory_limit_bytes(duckdb_memory_limit({MEMORY_LIMIT_ENV: setting})) == expected
+
+
+def test_the_metric_steps_limit_has_its_own_setting_default_and_message():
+    assert metric_memory_limit({}) == "400MB"
+    assert metric_memory_limit({METRIC_MEMORY_LIMIT_ENV: " 256 mb "}) == "256MB"
+    with pytest.raises(SettingsError, match="GENAI_METRIC_MEMORY_LIMIT='most': must be a size such as 512MB"):
+        metric_memory_limit({METRIC_MEMORY_LIMIT_ENV: "most"})

@@ -22,8 +22,8 @@ MARTS = {
 }
 
 
-def marts_connection() -> duckdb.DuckDBPyConnection:
-    conn = duckdb.connect()
+def marts_connection(database: str = ":memory:") -> duckdb.DuckDBPyConnection:
+    conn = duckdb.connect(database)
     conn.execute("create schema marts")
     for table, columns in MARTS.items():
         conn.execute(f"create table marts.{table} ({columns})")
