@@ -14,7 +14,7 @@ LAST_LINE = {
     "incremental": "whole-history key tests (",
     "simulate": "per-day and batch warehouses identical (checksums, checked)",
     "backfill": "rows identical in every run (checked)",
-    "scale": "(what a year of history costs a day of that size)",
+    "scale": "as one batch run on 2 days of history: build 1 (2 days of history,",
 }
 
 

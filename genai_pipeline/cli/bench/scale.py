@@ -8,6 +8,9 @@ new day on a year of history. Printed: a month and the backfill side by side (ti
 checks), the year's rows per table, warehouse size on disk and where the backfill's time went
 (its step timings), then the one-day cost of day 2 (a new day after one day of history) beside
 day 365 (a new day after 364) and day 2 re-run on the year (the history's share alone).
+Two floors, each the same work without the year under it: day 2 at day 365's size (for day
+365's time), and about one build's budget of such days as one batch run on 2 days of history
+(for the year's peak memory: its builds are as large as the year's).
 """
 
 import datetime as dt
@@ -25,12 +28,12 @@ from dagster import DagsterEventType
 
 from genai_pipeline.cli.bench.machine import machine
 from genai_pipeline.cli.bench.memory_trace import RssTrace, instance_of, last_successful_run, sampled_rss
-from genai_pipeline.cli.bench.scale_memory import memory_lines
+from genai_pipeline.cli.bench.scale_memory import floor_line, memory_lines
 from genai_pipeline.core.checksums import raw_zone_checksums
 from genai_pipeline.core.partitions import partition_bounds
 from genai_pipeline.core.paths import raw_zone_path
-from genai_pipeline.core.warehouse import duckdb_memory_limit
-from genai_pipeline.transform.range_chunks import generations_per_day
+from genai_pipeline.core.warehouse import duckdb_memory_limit, memory_limit_bytes
+from genai_pipeline.transform.range_chunks import CHUNK_DAYS, GENERATIONS_PER_GB, generations_per_day
 
 # The issue's year: saturating growth to MAX_USERS, 0.2% of users leaving a day; DuckDB's
 # default memory_limit (1GB), to which a range's chunks are sized (transform/range_chunks.py).
@@ -132,6 +135,7 @@ def _scaled(scale: dict[str, str], factor: float) -> dict[str, str]:
 
 @dataclass
 class SizedDay:
+    env: dict[str, str]
     run: ChildRun
     steps: dict[str, float]
     factor: float  # the users, times the benchmark's
@@ -147,7 +151,9 @@ def _day_two_with(
     _simulate(env, "--days", "1")
     run = _simulate(env, "--days", "2")
     generations = _generations_on(env["GENAI_DUCKDB_PATH"], start + dt.timedelta(days=1))
-    return SizedDay(run, _step_seconds(env["DAGSTER_HOME"]), factor, generations, abs(generations / wanted - 1) <= 0.05)
+    return SizedDay(
+        env, run, _step_seconds(env["DAGSTER_HOME"]), factor, generations, abs(generations / wanted - 1) <= 0.05
+    )
 
 
 def _day_two_of_size(folder: Path, scale: dict[str, str], start: dt.date, wanted: int, guess: float) -> SizedDay:
@@ -157,6 +163,16 @@ def _day_two_of_size(folder: Path, scale: dict[str, str], start: dt.date, wanted
     if not sized.within_5_percent:
         sized = _day_two_with(folder, "day2_sized_again", scale, start, wanted, guess * wanted / sized.generations)
     return sized
+
+
+def _budget_sized_batch(sized: SizedDay, start: dt.date, smoke: bool) -> ChildRun:
+    """Days 3.. of the sized warehouse (day 365's size and growing) as one batch run: about
+    one build's budget of generations (transform/range_chunks.py), on 2 days of history."""
+    budget = GENERATIONS_PER_GB * memory_limit_bytes(duckdb_memory_limit()) // 10**9
+    # the sized days keep growing by a few percent a day: aim a fifth under the budget
+    days = 2 if smoke else max(1, min(CHUNK_DAYS, int(budget / (sized.generations * 1.2))))
+    first = (start + dt.timedelta(days=2)).isoformat()
+    return _simulate(sized.env, "--start", first, "--days", str(days), "--batch")
 
 
 def _line(label: str, run: ChildRun) -> str:
@@ -228,6 +244,7 @@ def bench_scale(smoke: bool = False) -> None:
             f"(what a year of history costs a day of that size)"
             + ("" if sized.within_5_percent else "; NOT within 5% of its size")
         )
+        print(floor_line(sized.env, _budget_sized_batch(sized, start, smoke), 2, year))
         for label, steps in (
             ("day 2", day2_steps),
             (f"day {year_days}", day_last_steps),

@@ -70,3 +70,21 @@ def memory_lines(month_env: dict[str, str], month: SampledRun, year_env: dict[st
             )
         )
     return lines
+
+
+def floor_line(floor_env: dict[str, str], floor: SampledRun, history_days: int, year: SampledRun) -> str:
+    """The floor of the year's memory: a window of late-year-sized days as one batch run on
+    ``history_days`` days of history, so its builds are as large as the year's without the
+    year under them."""
+    with instance_of(floor_env["DAGSTER_HOME"]) as instance:
+        steps = step_peaks(instance, floor.rss)
+        builds = build_peaks(instance, floor.rss)
+    first_day = builds[0].min_date - dt.timedelta(days=history_days)
+    days = (builds[-1].max_date - builds[0].min_date).days
+    return (
+        f"  the year's memory floor, {days} days as large as the year's last as one batch run on {history_days} "
+        "days of history: "
+        + "; ".join(_build(floor_env, b, first_day) for b in builds)
+        + f"; by step {', '.join(f'{k} {_mb(v)}' for k, v in sorted(steps.items(), key=lambda i: -i[1])[:3])}; "
+        f"run peak {floor.peak_rss_mb:,.0f} MB: the year's is {year.peak_rss_mb / floor.peak_rss_mb:.2f}x it"
+    )
