@@ -22,13 +22,15 @@ import duckdb
 from genai_pipeline.core.paths import raw_table_files, raw_table_scan
 
 # At most a month per build, and at most this many generations (the largest table; the others
-# follow it) per GB of DuckDB's memory_limit: half of what ran. Measured at 10x the default
-# users, dbt alone, a 31-day build late in a year (3.0M generations; incremental models stage
-# on disk, macros/staging_relation.sql) ran under 1GB (peak RSS 1.26 GB) and ran out of memory
-# under 500MB. A 30-day batch at the default scale (~70k generations) is one build; a year at
-# 10x (42M) under the default 1GB is 30.
+# follow it) per GB of DuckDB's memory_limit, so that a build stays under the limit, not at it.
+# Measured at 10x the default users on days as large as a year's last, dbt alone in one process:
+# builds of 0.8-1.0M generations peaked at 745-841 MB RSS, builds of 1.2-1.7M at 891-1,257 MB
+# (DuckDB filling its 1GB; at the former 1.5M the year's builds peaked anywhere in 1,154-1,355 MB
+# in a Dagster run). Incremental models stage on disk (macros/staging_relation.sql); under 500MB
+# a 3.0M build ran out of memory. A 30-day batch at the default scale (~70k generations) is one
+# build, as is a month at 10x (0.98M).
 CHUNK_DAYS = 31
-GENERATIONS_PER_GB = 1_500_000
+GENERATIONS_PER_GB = 1_000_000
 
 # dbt's node statuses that fail a node (a failed test, an errored model or test); "warn" is a
 # test that breached its warn threshold, reported as a failed check of warn severity.
@@ -83,7 +85,7 @@ def _status(raw_event: Mapping[str, Any]) -> str:
 class ChunkResults:
     """One result event per dbt node over a range's chunks, merged as each chunk's results
     come, so a range keeps one event per node, not one per node and chunk (a year at 10x
-    is 30-80 builds of ~120 nodes).
+    is 45-110 builds of ~120 nodes).
 
     A node failed if it failed in any chunk (its first failure is kept, with its failing rows:
     that chunk's); it warned if it warned in any chunk and failed in none; it succeeded only if
