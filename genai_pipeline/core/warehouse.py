@@ -101,7 +101,7 @@ def _size_setting(name: str, default: str, environ: Mapping[str, str] | None) ->
         return default
     if not _MEMORY_LIMIT.match(raw.upper()):
         raise SettingsError(f"invalid setting {name}={raw!r}: must be a size such as 512MB or 2GB (KB, MB, GB, TB)")
-    return raw.upper().replace(" ", "")
+    return re.sub(r"\s", "", raw.upper())
 
 
 _UNIT_BYTES = {

@@ -9,6 +9,7 @@ drop a column added to them. A backfill of N days is one run by default (single-
 
 import datetime as dt
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 import duckdb
@@ -32,7 +33,7 @@ from dagster import (
 from genai_pipeline.core.partition_metadata import PlottedTable, partition_metadata
 from genai_pipeline.core.partitions import daily_partitions
 from genai_pipeline.core.settings import SettingsError
-from genai_pipeline.core.warehouse import WarehouseResource, metric_memory_limit
+from genai_pipeline.core.warehouse import WarehouseResource, duckdb_memory_limit, metric_memory_limit
 from genai_pipeline.metrics.automation import FOLLOWS_ITS_MARTS
 from genai_pipeline.metrics.catalog import registered_metrics
 from genai_pipeline.metrics.checks import check_sql, evaluate_checks
@@ -75,12 +76,27 @@ def window_of(context: AssetExecutionContext, engine: DuckDBEngine | SparkEngine
     return MetricWindow(first, last + dt.timedelta(days=1))
 
 
-def metric_step_memory_limit() -> str:
-    """GENAI_METRIC_MEMORY_LIMIT, or a failed run with its one-line message."""
+@contextmanager
+def metric_step_memory(engine: DuckDBEngine | SparkEngine) -> Iterator[None]:
+    """The step's DuckDB under GENAI_METRIC_MEMORY_LIMIT (a bad value fails the step with its
+    message), and the warehouse's limit set back after.
+
+    memory_limit belongs to DuckDB's database, which every connection to the file in this
+    process shares (a connection opened meanwhile, e.g. by a test or another step in a threaded
+    executor, would keep the lower limit): it is set back before the step's connection closes.
+    """
+    if not isinstance(engine, DuckDBEngine):  # Spark's memory is the server's
+        yield
+        return
     try:
-        return metric_memory_limit()
+        limit = metric_memory_limit()
     except SettingsError as error:
         raise Failure(description=str(error)) from None
+    engine.conn.execute(f"set memory_limit = '{limit}'")
+    try:
+        yield
+    finally:
+        engine.conn.execute(f"set memory_limit = '{duckdb_memory_limit()}'")
 
 
 def check_specs(spec: MetricSpec) -> list[AssetCheckSpec]:
@@ -135,12 +151,8 @@ def build_metric_asset(spec: MetricSpec, backfill_policy: BackfillPolicy | None 
     )
     def metric_asset(context: AssetExecutionContext, warehouse: WarehouseResource) -> Iterator:
         selected_checks = {key.name for key in context.selected_asset_check_keys}
-        memory_limit = metric_step_memory_limit()
         # DBT_TARGET names the engine: the DuckDB warehouse, or the Spark server the marts are on
-        with target_engine(warehouse) as engine:
-            if isinstance(engine, DuckDBEngine):
-                # the connection is this step's own (closed after it): its limit bounds only this step
-                engine.conn.execute(f"set memory_limit = '{memory_limit}'")
+        with target_engine(warehouse) as engine, metric_step_memory(engine):
             window = window_of(context, engine, spec)
             counts = write_window(engine, spec, window) if spec.key in context.selected_asset_keys else None
             plotted = PlottedTable(spec.table, "metric_date", metric_series(spec.columns))

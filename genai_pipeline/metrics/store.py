@@ -22,9 +22,10 @@ import duckdb
 from genai_pipeline.metrics.spec import SCHEMA, MetricSpec, MetricWindow
 from genai_pipeline.transform.sql_engine import DuckDBEngine, SparkEngine, as_engine
 
-# A month per statement: the largest metric (user_lifetime_value, one row per user per day,
-# with a running sum per user) then stays within the metric steps' 400MB memory_limit
-# (GENAI_METRIC_MEMORY_LIMIT) without spilling much, and a year is 12 chunks, each reading the marts once. Smaller chunks
+# A month per statement, so a year is 12 chunks, each reading the marts once: the largest
+# metric (user_lifetime_value, one row per user per day, with a running sum per user) wrote a
+# whole year at 10x users in 46 s under the metric steps' 400MB memory_limit
+# (GENAI_METRIC_MEMORY_LIMIT) against 44 s under 1GB. Smaller chunks
 # save little memory and re-read the marts more often; larger ones grow the peak again.
 CHUNK_DAYS = 31
 ROWS_VIEW = "metric_rows"

@@ -20,17 +20,24 @@ from typing import Any
 import duckdb
 
 from genai_pipeline.core.paths import raw_table_files, raw_table_scan
+from genai_pipeline.core.warehouse import duckdb_memory_limit, memory_limit_bytes
 
 # At most a month per build, and at most this many generations (the largest table; the others
-# follow it) per GB of DuckDB's memory_limit, so that a build stays under the limit, not at it.
-# Measured at 10x the default users on days as large as a year's last, dbt alone in one process:
-# builds of 0.8-1.0M generations peaked at 745-841 MB RSS, builds of 1.2-1.7M at 891-1,257 MB
-# (DuckDB filling its 1GB; at the former 1.5M the year's builds peaked anywhere in 1,154-1,355 MB
-# in a Dagster run). Incremental models stage on disk (macros/staging_relation.sql); under 500MB
-# a 3.0M build ran out of memory. A 30-day batch at the default scale (~70k generations) is one
-# build, as is a month at 10x (0.98M).
+# follow it) per GB of DuckDB's memory_limit, so that a build's DuckDB memory stays below the
+# limit, not at it. Measured at 10x the default users on days 1-2x a year's last, dbt alone in
+# one process starting at ~160 MB RSS: builds of 0.8-1.0M generations peaked at 745-841 MB RSS;
+# of 1.2-1.7M, at 891-1,257 MB (DuckDB at its 1GB). At the former 1.5M the year's builds peaked
+# at 1,154-1,355 MB in a Dagster run (two runs). Incremental models stage on disk
+# (macros/staging_relation.sql); under 500MB a 3.0M build ran out of memory. A 30-day batch at
+# the default scale (~70k generations) is one build, as is a month at 10x (0.98M).
 CHUNK_DAYS = 31
 GENERATIONS_PER_GB = 1_000_000
+
+
+def build_budget() -> int:
+    """The most generations one build of a range holds under the DuckDB memory_limit in effect."""
+    return GENERATIONS_PER_GB * memory_limit_bytes(duckdb_memory_limit()) // 10**9
+
 
 # dbt's node statuses that fail a node (a failed test, an errored model or test); "warn" is a
 # test that breached its warn threshold, reported as a failed check of warn severity.
@@ -85,7 +92,7 @@ def _status(raw_event: Mapping[str, Any]) -> str:
 class ChunkResults:
     """One result event per dbt node over a range's chunks, merged as each chunk's results
     come, so a range keeps one event per node, not one per node and chunk (a year at 10x
-    is 45-110 builds of ~120 nodes).
+    is 45 builds of ~120 nodes under the default 1GB, more under less).
 
     A node failed if it failed in any chunk (its first failure is kept, with its failing rows:
     that chunk's); it warned if it warned in any chunk and failed in none; it succeeded only if

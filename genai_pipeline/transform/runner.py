@@ -46,11 +46,10 @@ from genai_pipeline.core.warehouse import (
     duckdb_memory_limit,
     is_lock_error,
     lock_timeout_seconds,
-    memory_limit_bytes,
 )
 from genai_pipeline.transform.range_chunks import (
-    GENERATIONS_PER_GB,
     ChunkResults,
+    build_budget,
     chunk_windows,
     generations_per_day,
 )
@@ -259,8 +258,7 @@ class DbtRunnerResource(ConfigurableResource):
     def _chunks(self, warehouse: Path, window: Mapping[str, str]) -> list[dict[str, str]]:
         """The builds of ``window``: its days in chunks sized to DuckDB's memory limit."""
         rows = generations_per_day(raw_zone_path(warehouse=warehouse), window)
-        max_rows = GENERATIONS_PER_GB * memory_limit_bytes(duckdb_memory_limit()) // 10**9
-        return chunk_windows(window, rows, max_rows)
+        return chunk_windows(window, rows, build_budget())
 
     def _invoke(
         self, args: list[str], warehouse: Path, window: Mapping[str, str], target_path: Path

@@ -82,7 +82,7 @@ def floor_line(floor_env: dict[str, str], floor: SampledRun, history_days: int, 
     first_day = builds[0].min_date - dt.timedelta(days=history_days)
     days = (builds[-1].max_date - builds[0].min_date).days
     return (
-        f"  the year's memory floor, {days} days as large as the year's last as one batch run on {history_days} "
+        f"  the year's memory floor, {days} days at least as large as the year's last as one batch run on {history_days} "
         "days of history: "
         + "; ".join(_build(floor_env, b, first_day) for b in builds)
         + f"; by step {', '.join(f'{k} {_mb(v)}' for k, v in sorted(steps.items(), key=lambda i: -i[1])[:3])}; "
