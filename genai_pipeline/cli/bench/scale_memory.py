@@ -34,14 +34,16 @@ def _build(env: dict[str, str], build: BuildPeak, first_day: dt.date) -> str:
     )
 
 
+def _peaks(env: dict[str, str], run: SampledRun) -> tuple[dict[str, float], list[BuildPeak]]:
+    """The run's peak by step and by dbt build, from its home's last successful run."""
+    with instance_of(env["DAGSTER_HOME"]) as instance:
+        return step_peaks(instance, run.rss), build_peaks(instance, run.rss)
+
+
 def memory_lines(month_env: dict[str, str], month: SampledRun, year_env: dict[str, str], year: SampledRun) -> list[str]:
     """Lines for the report: the peak while each step ran, then each dbt build's."""
-    with instance_of(month_env["DAGSTER_HOME"]) as instance:
-        month_steps = step_peaks(instance, month.rss)
-        month_builds = build_peaks(instance, month.rss)
-    with instance_of(year_env["DAGSTER_HOME"]) as instance:
-        year_steps = step_peaks(instance, year.rss)
-        year_builds = build_peaks(instance, year.rss)
+    month_steps, month_builds = _peaks(month_env, month)
+    year_steps, year_builds = _peaks(year_env, year)
     first_day = year_builds[0].min_date
     picked = sorted({0, 1, *(len(year_builds) * q // 4 - 1 for q in (2, 3)), len(year_builds) - 1} - {-1})
     lines = [
@@ -76,9 +78,7 @@ def floor_line(floor_env: dict[str, str], floor: SampledRun, history_days: int, 
     """The floor of the year's memory: a window of late-year-sized days as one batch run on
     ``history_days`` days of history, so its builds are as large as the year's without the
     year under them."""
-    with instance_of(floor_env["DAGSTER_HOME"]) as instance:
-        steps = step_peaks(instance, floor.rss)
-        builds = build_peaks(instance, floor.rss)
+    steps, builds = _peaks(floor_env, floor)
     first_day = builds[0].min_date - dt.timedelta(days=history_days)
     days = (builds[-1].max_date - builds[0].min_date).days
     return (
